@@ -1,0 +1,91 @@
+"""xlsx export of the coverage tables (the exporter interface: render(...) -> (filename, type, bytes))."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from portal.exporting import FORMULA_PREFIXES
+from portal.workbook import ILLEGAL_CHARS_RE
+
+from .coverage_tables import SCHOOL_TABLES, coverage_context
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(ws: Any, value: Any, *, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
+    """A cell whose text is never read as a formula: strings starting with = + - @ stay text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARS_RE.sub("", value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+class CoverageExporter:
+    """The coverage page's tables as a workbook: indicators and activity types, then per school."""
+
+    def render(self, data: dict[str, Any], *, computed_at: dt.datetime | None = None) -> tuple[str, str, bytes]:
+        ctx = coverage_context(data)
+        wb = Workbook(write_only=True)
+        period = f"{dt.date.fromisoformat(data['period']['from']):%d.%m.%Y}–{dt.date.fromisoformat(data['period']['to']):%d.%m.%Y}"
+        stamp = timezone.localtime(computed_at).strftime("%d.%m.%Y %H:%M") if computed_at else ""
+
+        ws = wb.create_sheet("Охват")
+        ws.column_dimensions["A"].width = 90
+        ws.column_dimensions["B"].width = 18
+        ws.column_dimensions["C"].width = 12
+        ws.column_dimensions["D"].width = 12
+        row = lambda *values, bold=False: ws.append([safe_cell(ws, v, bold=bold) for v in values])  # noqa: E731
+        row(f"Охват ШНОР/ШФНСУ: {data['scope']['name']}, период {period}", bold=True)
+        if stamp:
+            row(f"Данные на {stamp}")
+        row(f"ОО в области охвата: {data['total']}")
+        if data["not_approved_reports"]:
+            row(f"Не утверждено отчётов (не учитываются): {data['not_approved_reports']}")
+        row()
+        row("Показатель", "Значение", "Количество ОО", "Всего ОО", bold=True)
+        for i in ctx["indicator_rows"]:
+            row(i["name"], i["text"], i["count"], data["total"])
+        for d in ctx["direction_rows"]:
+            row()
+            row(d["name"], "Значение", "Количество ОО", "Всего ОО", bold=True)
+            for t in d["types"]:
+                row(t["name"], t["text"], t["count"], data["total"])
+
+        ws = wb.create_sheet("По ОО")
+        headers = ["Код ОО", "ОО", "Муниципалитет", "Категория", "Даты посещений", "Выполнено мероприятий"]
+        for _, title, columns in SCHOOL_TABLES:
+            headers.extend(f"{title}: {header}" for _, header, _ in columns)
+        ws.column_dimensions["B"].width = 50
+        ws.column_dimensions["E"].width = 40
+        ws.append([safe_cell(ws, h, bold=True, wrap=True) for h in headers])
+        for s in ctx["school_rows"]:
+            values: list[Any] = [
+                s["code"],
+                s["name"],
+                s["municipality"],
+                s["category"],
+                s["visits_text"],
+                s["done_lines"],
+            ]
+            for key, _, _ in SCHOOL_TABLES:
+                values.extend(s["tables"][key])
+            ws.append([safe_cell(ws, v) for v in values])
+
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        filename = f"ohvat_{data['scope']['code']}_{data['period']['from']}_{data['period']['to']}.xlsx"
+        return filename, XLSX_TYPE, buffer.getvalue()

@@ -1,0 +1,14 @@
+"""Navigation items of the monitoring app: (label, url name, roles that see it; None = everyone)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role
+
+from .permissions import COVERAGE_VIEWERS
+
+ITEMS = [
+    (_("Мониторинг"), "monitoring:campaign-list", None),
+    (_("Посещения"), "monitoring:visit-list", (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.CURATOR, Role.ADMIN)),
+    (_("Результаты"), "monitoring:result-list", None),
+    (_("Охват"), "monitoring:coverage", COVERAGE_VIEWERS),
+]

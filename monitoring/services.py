@@ -1,0 +1,351 @@
+"""Everything that writes in monitoring: campaigns and their values, visits, results, coverage
+snapshots. Services validate, write inside a transaction, record who changed what (the history
+tables of django-simple-history), and queue tasks only after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.models import User
+from schools.models import Municipality, Region, School
+
+from .models import (
+    AssessmentResult,
+    Campaign,
+    CoverageSnapshot,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    MethodicalVisit,
+)
+from .selectors import Scope, coverage_compute, coverage_fingerprint, coverage_snapshot_fresh
+from .validation import check_average, check_count, check_ratio
+
+
+def _stamp(obj: Any, user: User | None) -> None:
+    """Attribute the history row of the coming save to `user` (outside requests too)."""
+    if user is not None:
+        obj._history_user = user
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+
+
+def campaign_create(
+    *,
+    user: User,
+    name: str,
+    area: Region | Municipality,
+    period_from: dt.date,
+    period_to: dt.date,
+    deadline: dt.date,
+    indicators: list[Indicator],
+    schools: list[School],
+) -> Campaign:
+    """Open a monitoring round for the schools of a region or a municipality."""
+    if not schools:
+        raise ValidationError("«ОО»: в мониторинг не вошла ни одна ОО. Выберите ОО или измените период.")
+    if not indicators:
+        raise ValidationError("«Показатели»: выберите хотя бы один показатель.")
+    if isinstance(area, Municipality):
+        region, municipality = area.region, area
+        outside = [s for s in schools if s.municipality_id != area.pk]
+    else:
+        region, municipality = area, None
+        outside = [s for s in schools if s.municipality.region_id != area.pk]
+    if outside:
+        raise ValidationError(f"«ОО»: {outside[0].name} не относится к территории «{area.name}».")
+    campaign = Campaign(
+        name=name.strip(),
+        region=region,
+        municipality=municipality,
+        period_from=period_from,
+        period_to=period_to,
+        deadline=deadline,
+        created_by=user,
+    )
+    campaign.full_clean()
+    with transaction.atomic():
+        _stamp(campaign, user)
+        campaign.save()
+        campaign.indicators.set(indicators)
+        campaign.schools.set(schools)
+    return campaign
+
+
+@dataclass
+class ValueInput:
+    """One indicator's input in a campaign form or a workbook row: value None means "not given"."""
+
+    indicator: Indicator
+    value: Decimal | None
+    denominator: int | None = None
+    comment: str = ""
+
+
+def indicator_value_clean(
+    *, indicator: Indicator, value: Decimal, denominator: int | None, school: School
+) -> tuple[Decimal, int | None]:
+    """Validate one value against its indicator's kind; return (value, denominator to store)."""
+    label = indicator.name
+    if indicator.kind == IndicatorKind.COUNT:
+        return Decimal(check_count(value, label)), None
+    if indicator.kind == IndicatorKind.RATIO:
+        if denominator is None:
+            denominator = school.pupils_count if indicator.denominator_default == "pupils" else school.teachers_count
+            den_label = (
+                "Из (по умолчанию — число обучающихся ОО)"
+                if indicator.denominator_default == "pupils"
+                else "Из (по умолчанию — число педагогов ОО)"
+            )
+        else:
+            den_label = "Из"
+        num, den = check_ratio(value, denominator, label, den_label)
+        return Decimal(num), den
+    return check_average(value, indicator.procedure, label), None
+
+
+def indicator_values_save(
+    *,
+    user: User,
+    school: School,
+    period_from: dt.date,
+    period_to: dt.date,
+    inputs: list[ValueInput],
+    campaign: Campaign | None = None,
+) -> tuple[int, int, int]:
+    """Store a school's values for a period: create or update the given ones, delete those cleared.
+
+    Returns (created, updated, deleted). Validates every input first; writes nothing on an error.
+    """
+    errors: list[str] = []
+    cleaned: list[tuple[ValueInput, Decimal | None, int | None]] = []
+    for item in inputs:
+        if item.value is None:
+            cleaned.append((item, None, None))
+            continue
+        try:
+            value, den = indicator_value_clean(
+                indicator=item.indicator, value=item.value, denominator=item.denominator, school=school
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        cleaned.append((item, value, den))
+    if errors:
+        raise ValidationError(errors)
+    created = updated = deleted = 0
+    with transaction.atomic():
+        existing = {
+            v.indicator_id: v
+            for v in IndicatorValue.objects.select_for_update().filter(
+                school=school, period_from=period_from, period_to=period_to, indicator__in=[i.indicator for i in inputs]
+            )
+        }
+        for item, value, den in cleaned:
+            current = existing.get(item.indicator.pk)
+            if value is None:
+                if current is not None:
+                    _stamp(current, user)
+                    current.delete()
+                    deleted += 1
+                continue
+            if current is None:
+                current = IndicatorValue(
+                    school=school, indicator=item.indicator, period_from=period_from, period_to=period_to
+                )
+                created += 1
+            elif (current.value, current.denominator, current.comment) == (value, den, item.comment.strip()):
+                continue
+            else:
+                updated += 1
+            current.value, current.denominator, current.comment = value, den, item.comment.strip()
+            current.campaign = campaign or current.campaign
+            current.entered_by = user
+            _stamp(current, user)
+            current.save()
+    return created, updated, deleted
+
+
+def campaign_values_save(
+    *, user: User, campaign: Campaign, school: School, inputs: list[ValueInput], as_methodist: bool = False
+) -> tuple[int, int, int]:
+    """A school's values for a campaign (its period); the school must be in the campaign, and an
+    indicator that the methodist enters is written only by a methodist (`as_methodist`)."""
+    if not campaign.schools.filter(pk=school.pk).exists():
+        raise ValidationError(f"ОО «{school.name}» не входит в мониторинг «{campaign.name}».")
+    allowed = set(campaign.indicators.values_list("pk", flat=True))
+    stray = [i.indicator.name for i in inputs if i.indicator.pk not in allowed]
+    if stray:
+        raise ValidationError(f"Показатель «{stray[0]}» не входит в мониторинг «{campaign.name}».")
+    theirs = [i.indicator.name for i in inputs if i.indicator.entered_by == "methodist" and not as_methodist]
+    if theirs:
+        raise ValidationError(f"Показатель «{theirs[0]}» вносит методист.")
+    return indicator_values_save(
+        user=user,
+        school=school,
+        period_from=campaign.period_from,
+        period_to=campaign.period_to,
+        inputs=inputs,
+        campaign=campaign,
+    )
+
+
+# --- visits -----------------------------------------------------------------------------------------
+
+
+def visit_check(*, date: dt.date, visitors: str, purpose: str) -> None:
+    """The rules of a visit record, shared by the form and the workbook."""
+    if date > timezone.localdate():
+        raise ValidationError(
+            f"«Дата посещения»: {date:%d.%m.%Y} ещё не наступила — записывается проведённое посещение."
+        )
+    if date.year < 2000:
+        raise ValidationError(f"«Дата посещения»: {date:%d.%m.%Y} — слишком ранняя дата.")
+    if not visitors.strip():
+        raise ValidationError("«Кто посетил»: укажите участников посещения.")
+    if not purpose.strip():
+        raise ValidationError("«Цель»: укажите цель посещения.")
+
+
+def visit_save(
+    *,
+    user: User,
+    school: School,
+    date: dt.date,
+    visitors: str,
+    purpose: str,
+    outcome: str = "",
+    visit: MethodicalVisit | None = None,
+) -> MethodicalVisit:
+    """Record a methodical visit (or correct one)."""
+    visit_check(date=date, visitors=visitors, purpose=purpose)
+    visit = visit or MethodicalVisit(recorded_by=user)
+    visit.school, visit.date = school, date
+    visit.visitors, visit.purpose, visit.outcome = visitors.strip(), purpose.strip(), outcome.strip()
+    with transaction.atomic():
+        _stamp(visit, user)
+        visit.save()
+    return visit
+
+
+def visit_delete(*, user: User, visit: MethodicalVisit) -> None:
+    with transaction.atomic():
+        _stamp(visit, user)
+        visit.delete()
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+
+def result_check(*, year: int, procedure: str, subject: str, average: Decimal) -> Decimal:
+    if year < 2000 or year > timezone.localdate().year:
+        raise ValidationError(f"«Год»: {year} — год должен быть между 2000 и текущим.")
+    if not subject.strip():
+        raise ValidationError("«Предмет»: укажите предмет.")
+    return check_average(average, procedure, "Средний балл")
+
+
+def result_find(
+    *, school: School, year: int, procedure: str, subject: str, exclude: AssessmentResult | None = None
+) -> AssessmentResult | None:
+    """The school's result for the subject regardless of case and spacing (SQLite's iexact only
+    folds ASCII, so the comparison is done here over the few rows of that year and procedure)."""
+    key = " ".join(subject.split()).casefold()
+    for candidate in AssessmentResult.objects.filter(school=school, year=year, procedure=procedure):
+        if exclude is not None and candidate.pk == exclude.pk:
+            continue
+        if " ".join(candidate.subject.split()).casefold() == key:
+            return candidate
+    return None
+
+
+def result_save(
+    *,
+    user: User,
+    school: School,
+    year: int,
+    procedure: str,
+    subject: str,
+    average: Decimal,
+    result: AssessmentResult | None = None,
+) -> AssessmentResult:
+    """Store a school's average for a procedure, subject and year (one per combination)."""
+    average = result_check(year=year, procedure=procedure, subject=subject, average=average)
+    subject = " ".join(subject.split())
+    if result_find(school=school, year=year, procedure=procedure, subject=subject, exclude=result) is not None:
+        raise ValidationError(
+            f"«Предмет»: результат по предмету «{subject}» за {year} год для этой процедуры уже внесён — измените его."
+        )
+    result = result or AssessmentResult()
+    result.school, result.year, result.procedure, result.subject, result.average = (
+        school,
+        year,
+        procedure,
+        subject,
+        average,
+    )
+    with transaction.atomic():
+        _stamp(result, user)
+        result.save()
+    return result
+
+
+def result_delete(*, user: User, result: AssessmentResult) -> None:
+    with transaction.atomic():
+        _stamp(result, user)
+        result.delete()
+
+
+# --- coverage snapshots --------------------------------------------------------------------------
+
+
+def coverage_snapshot_store(
+    *, scope: Scope, date_from: dt.date, date_to: dt.date, fingerprint: str | None = None
+) -> CoverageSnapshot:
+    """Compute the coverage tables and store them as the scope's snapshot for the period.
+
+    The fingerprint is taken before the tables are computed, so a change made meanwhile makes the
+    snapshot stale rather than silently included or lost.
+    """
+    fingerprint = fingerprint or coverage_fingerprint(scope=scope)
+    data = coverage_compute(scope=scope, date_from=date_from, date_to=date_to)
+    key = {"scope_kind": scope.kind, "scope_code": scope.code, "date_from": date_from, "date_to": date_to}
+    defaults = {"computed_at": timezone.now(), "fingerprint": fingerprint, "data": data}
+    # A plain UPDATE of the existing row, else an INSERT: two or four statements where
+    # update_or_create takes eight (nested savepoints and a SELECT … FOR UPDATE), on the home page.
+    existing = CoverageSnapshot.objects.filter(**key).values_list("pk", flat=True).first()
+    if existing is not None and CoverageSnapshot.objects.filter(pk=existing).update(**defaults):
+        return CoverageSnapshot(pk=existing, **key, **defaults)
+    try:
+        with transaction.atomic():
+            snapshot = CoverageSnapshot.objects.create(**key, **defaults)
+    except IntegrityError:  # a concurrent refresh created it first: overwrite theirs
+        snapshot = CoverageSnapshot.objects.get(**key)
+        for field, value in defaults.items():
+            setattr(snapshot, field, value)
+        snapshot.save(update_fields=list(defaults))
+    return snapshot
+
+
+def coverage_snapshot_ensure(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> CoverageSnapshot:
+    """The fresh snapshot, recomputed now when missing or stale (a fixed handful of queries)."""
+    fingerprint = coverage_fingerprint(scope=scope)
+    fresh = coverage_snapshot_fresh(scope=scope, date_from=date_from, date_to=date_to, fingerprint=fingerprint)
+    return fresh or coverage_snapshot_store(scope=scope, date_from=date_from, date_to=date_to, fingerprint=fingerprint)
+
+
+def coverage_refresh_request(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> None:
+    """Queue the recomputation of a snapshot once the current transaction commits."""
+    from .tasks import coverage_snapshot_refresh
+
+    transaction.on_commit(
+        lambda: coverage_snapshot_refresh.delay(scope.kind, scope.code, date_from.isoformat(), date_to.isoformat())
+    )

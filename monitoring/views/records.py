@@ -1,0 +1,242 @@
+"""Methodical visits, assessment results and their dynamics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.models import Role
+from schools.selectors import has_role, municipalities_for, schools_for
+
+from .. import permissions as perm
+from ..forms import ResultForm, VisitForm
+from ..selectors import (
+    municipality_dynamics,
+    results_for,
+    school_dynamics,
+    visits_for,
+)
+from ..services import (
+    result_delete,
+    result_save,
+    visit_delete,
+    visit_save,
+)
+from ._common import PAGE_SIZE, form_error
+
+# --- visits -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def visit_list(request: HttpRequest) -> HttpResponse:
+    visits = visits_for(request.user)
+    school_id = request.GET.get("school", "")
+    if school_id.isdigit():
+        visits = visits.filter(school_id=int(school_id))
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/visit_list.html",
+        {
+            "page": page,
+            "schools": schools_for(request.user).order_by("name").only("pk", "name"),
+            "school_id": int(school_id) if school_id.isdigit() else None,
+            "can_record": perm.can_record_visits(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    visit = None
+    if pk is not None:
+        visit = get_object_or_404(visits_for(request.user), pk=pk)
+    if not perm.can_record_visits(request.user):
+        raise PermissionDenied
+    if visit is not None:
+        visit = get_object_or_404(visits_for(request.user, roles=perm.VISIT_RECORDERS), pk=pk)
+    schools = schools_for(request.user, roles=perm.VISIT_RECORDERS)
+    initial: dict[str, Any] = {}
+    if visit is not None:
+        initial = {
+            "school": visit.school,
+            "date": visit.date,
+            "visitors": visit.visitors,
+            "purpose": visit.purpose,
+            "outcome": visit.outcome,
+        }
+    elif request.GET.get("school", "").isdigit():
+        initial["school"] = request.GET["school"]
+    form = VisitForm(request.POST or None, initial=initial, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = visit_save(
+                user=request.user,
+                school=data["school"],
+                date=data["date"],
+                visitors=data["visitors"],
+                purpose=data["purpose"],
+                outcome=data["outcome"],
+                visit=visit,
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"Посещение {visit.school.name} {visit.date:%d.%m.%Y} сохранено.")
+            return redirect("monitoring:visit-list")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "monitoring/visit_form.html", {"form": form, "visit": visit}, status=status)
+
+
+@login_required
+@require_POST
+def visit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(visits_for(request.user), pk=pk)
+    if not perm.can_record_visits(request.user):
+        raise PermissionDenied
+    visit = get_object_or_404(visits_for(request.user, roles=perm.VISIT_RECORDERS), pk=pk)
+    label = f"{visit.school.name} {visit.date:%d.%m.%Y}"
+    visit_delete(user=request.user, visit=visit)
+    messages.success(request, f"Посещение {label} удалено.")
+    return redirect("monitoring:visit-list")
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def result_list(request: HttpRequest) -> HttpResponse:
+    results = results_for(request.user)
+    school_id = request.GET.get("school", "")
+    procedure = request.GET.get("procedure", "")
+    if school_id.isdigit():
+        results = results.filter(school_id=int(school_id))
+    if procedure:
+        results = results.filter(procedure=procedure)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/result_list.html",
+        {
+            "page": page,
+            "schools": schools_for(request.user).order_by("name").only("pk", "name"),
+            "school_id": int(school_id) if school_id.isdigit() else None,
+            "procedure": procedure,
+            "can_enter": perm.can_enter_results(request.user),
+            "municipalities": municipalities_for(request.user).order_by("name"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def result_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    result = None
+    if pk is not None:
+        result = get_object_or_404(results_for(request.user), pk=pk)
+    if not perm.can_enter_results(request.user):
+        raise PermissionDenied
+    if result is not None:
+        result = get_object_or_404(results_for(request.user, roles=perm.RESULT_ENTERERS), pk=pk)
+    schools = schools_for(request.user, roles=perm.RESULT_ENTERERS)
+    initial: dict[str, Any] = {}
+    if result is not None:
+        initial = {
+            "school": result.school,
+            "year": result.year,
+            "procedure": result.procedure,
+            "subject": result.subject,
+            "average": result.average,
+        }
+    elif request.GET.get("school", "").isdigit():
+        initial["school"] = request.GET["school"]
+    form = ResultForm(request.POST or None, initial=initial, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = result_save(
+                user=request.user,
+                school=data["school"],
+                year=data["year"],
+                procedure=data["procedure"],
+                subject=data["subject"],
+                average=data["average"],
+                result=result,
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Результат сохранён: {result.school.name}, {result.get_procedure_display()} {result.year}, {result.subject}.",
+            )
+            return redirect(f"{reverse('monitoring:result-list')}?school={result.school_id}")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "monitoring/result_form.html", {"form": form, "result": result}, status=status)
+
+
+@login_required
+@require_POST
+def result_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    result = get_object_or_404(results_for(request.user), pk=pk)
+    if not perm.can_enter_results(request.user):
+        raise PermissionDenied
+    result = get_object_or_404(results_for(request.user, roles=perm.RESULT_ENTERERS), pk=pk)
+    school_id = result.school_id
+    result_delete(user=request.user, result=result)
+    messages.success(request, "Результат удалён.")
+    return redirect(f"{reverse('monitoring:result-list')}?school={school_id}")
+
+
+# --- dynamics -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dynamics_school(request: HttpRequest, school_pk: int) -> HttpResponse:
+    school = get_object_or_404(schools_for(request.user).select_related("municipality"), pk=school_pk)
+    table = school_dynamics(school)
+    return render(
+        request,
+        "monitoring/dynamics.html",
+        {
+            "school": school,
+            "title": f"Динамика результатов: {school.name}",
+            "table": table,
+            "charts": [p["chart"] for p in table["procedures"]],
+            "can_enter": perm.can_enter_results(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dynamics_municipality(request: HttpRequest, municipality_pk: int) -> HttpResponse:
+    if not has_role(request.user, Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN):
+        raise PermissionDenied
+    municipality = get_object_or_404(municipalities_for(request.user).select_related("region"), pk=municipality_pk)
+    data = municipality_dynamics(request.user, municipality)
+    return render(
+        request,
+        "monitoring/dynamics.html",
+        {
+            "municipality": municipality,
+            "title": f"Динамика результатов: {municipality.name}",
+            "table": data["mean"],
+            "charts": [p["chart"] for p in data["mean"]["procedures"]],
+            "per_school": data["schools"],
+            "can_enter": perm.can_enter_results(request.user),
+        },
+    )

@@ -1,0 +1,272 @@
+"""Web workbook imports and template builds as jobs: services, selectors and the Celery tasks.
+
+Upload → `import_job_create` stores the file and queues a dry run → the preview shows what would
+change → `import_job_confirm` queues the real run → the result is stored on the job. Tasks take the
+job's primary key, claim it with a conditional UPDATE (so a redelivered task does nothing) and
+re-check the user's permission.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schools.models import Municipality, School
+from schools.selectors import has_role, municipalities_for, schools_for
+
+from .models import ImportJob, Role, User
+from .workbook import WorkbookError, check_zip, run_import
+
+logger = logging.getLogger(__name__)
+
+IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR)
+TEMPLATE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.METHODIST)
+
+
+# --------------------------------------------------------------------------------------------
+# Permissions and selectors
+# --------------------------------------------------------------------------------------------
+
+
+def can_import(user: User) -> bool:
+    return has_role(user, *IMPORT_ROLES)
+
+
+def can_download_template(user: User) -> bool:
+    return has_role(user, *TEMPLATE_ROLES)
+
+
+def import_jobs_for(user: User) -> QuerySet[ImportJob]:
+    """The jobs this user may see: their own; an admin sees everyone's."""
+    qs = ImportJob.objects.select_related("user", "municipality")
+    if has_role(user, Role.ADMIN):
+        return qs
+    return qs.filter(user=user)
+
+
+def template_municipalities_for(user: User) -> QuerySet[Municipality]:
+    return municipalities_for(user, roles=TEMPLATE_ROLES).select_related("region").order_by("region__name", "name")
+
+
+def template_schools_for(user: User, municipality: Municipality | None) -> QuerySet[School]:
+    qs = schools_for(user, roles=TEMPLATE_ROLES)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs
+
+
+# --------------------------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------------------------
+
+
+def _format_mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def validate_upload(upload: Any) -> None:
+    """Cheap checks before the file is stored: extension, size cap, zip structure."""
+    name = str(getattr(upload, "name", "") or "")
+    if not name.lower().endswith(".xlsx"):
+        raise ValidationError(_("Загрузите книгу Excel в формате .xlsx (файлы .xls и .csv не поддерживаются)."))
+    limit = settings.WORKBOOK_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Файл слишком большой: %(size)s МБ, допустимо не более %(max)s МБ.")
+            % {"size": _format_mb(upload.size), "max": _format_mb(limit)}
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    upload.seek(0)
+    try:
+        check_zip(data)
+    except WorkbookError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def import_job_create(*, user: User, upload: Any) -> ImportJob:
+    """Store the uploaded workbook and queue its check (a dry run)."""
+    if not can_import(user):
+        raise PermissionDenied
+    validate_upload(upload)
+    original = (str(upload.name).replace("\\", "/").rsplit("/", 1)[-1])[:255]
+    with transaction.atomic():
+        job = ImportJob(kind=ImportJob.Kind.IMPORT, user=user, original_name=original, size=upload.size)
+        job.file.save(original, upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: import_check_task.delay(job.pk))
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
+    """Queue the real import of a checked job."""
+    if not can_import(user) or job.kind != ImportJob.Kind.IMPORT:
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+            status=ImportJob.Status.IMPORT_QUEUED, confirmed_at=timezone.now()
+        )
+        if not updated:
+            raise ValidationError(_("Импорт можно подтвердить только после успешной проверки файла."))
+        transaction.on_commit(lambda: import_run_task.delay(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def template_job_create(*, user: User, municipality: Municipality | None) -> ImportJob:
+    """Queue the build of a template for a whole scope (a region or everything)."""
+    if not can_download_template(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ImportJob.objects.create(kind=ImportJob.Kind.TEMPLATE, user=user, municipality=municipality)
+        transaction.on_commit(lambda: template_build_task.delay(job.pk))
+    return job
+
+
+def template_build(*, user: User, municipality: Municipality | None) -> bytes:
+    """The template for one municipality (or the user's whole scope), built right away."""
+    from .exporting import template_render
+
+    if not can_download_template(user):
+        raise PermissionDenied
+    municipalities = template_municipalities_for(user)
+    if municipality is not None:
+        municipalities = municipalities.filter(pk=municipality.pk)
+    return template_render(
+        schools=template_schools_for(user, municipality),
+        municipalities=municipalities,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Job execution
+# --------------------------------------------------------------------------------------------
+
+
+def _claim(job_id: int, from_status: str, to_status: str) -> ImportJob | None:
+    """Move the job between states atomically; None if another run already took it."""
+    if not ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status):
+        return None
+    return ImportJob.objects.select_related("user").get(pk=job_id)
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.status = ImportJob.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+
+
+def import_job_check(job_id: int) -> None:
+    """Dry-run the stored workbook and keep what it would change, or its errors."""
+    job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.CHECKING)
+    if job is None:
+        return
+    if not can_import(job.user):
+        _fail(job, _("У пользователя больше нет права импортировать данные."))
+        return
+    try:
+        with job.file.open("rb") as fh:
+            result = run_import(fh, user=job.user, dry_run=True)
+    except Exception:  # noqa: BLE001 - the job must end in a state the page can show
+        logger.exception("Import check %s crashed", job_id)
+        _fail(
+            job, _("Внутренняя ошибка при проверке файла. Сообщите администратору (задание №%(id)s).") % {"id": job_id}
+        )
+        return
+    job.preview = result.to_dict()
+    job.error_count = len(result.errors)
+    # With errors nothing will be written, so nothing counts as "to be created".
+    job.created_count = result.created if result.ok else 0
+    job.updated_count = result.updated if result.ok else 0
+    job.checked_at = timezone.now()
+    job.status = ImportJob.Status.CHECKED if result.ok else ImportJob.Status.INVALID
+    job.save(update_fields=["preview", "error_count", "created_count", "updated_count", "checked_at", "status"])
+
+
+def import_job_run(job_id: int) -> None:
+    """Import the confirmed workbook for real (all or nothing)."""
+    job = _claim(job_id, ImportJob.Status.IMPORT_QUEUED, ImportJob.Status.IMPORTING)
+    if job is None:
+        return
+    if not can_import(job.user):
+        _fail(job, _("У пользователя больше нет права импортировать данные."))
+        return
+    try:
+        with job.file.open("rb") as fh:
+            result = run_import(fh, user=job.user, dry_run=False)
+    except Exception:  # noqa: BLE001
+        logger.exception("Import %s crashed", job_id)
+        _fail(
+            job,
+            _("Внутренняя ошибка при импорте; ничего не записано. Сообщите администратору (задание №%(id)s).")
+            % {"id": job_id},
+        )
+        return
+    job.result = result.to_dict()
+    job.error_count = len(result.errors)
+    job.created_count = result.created if result.ok else 0
+    job.updated_count = result.updated if result.ok else 0
+    job.finished_at = timezone.now()
+    if result.ok:
+        job.status = ImportJob.Status.DONE
+        job.message = ""
+    else:
+        # Data changed between the check and the confirmation.
+        job.status = ImportJob.Status.FAILED
+        job.message = _("При импорте обнаружены ошибки; ничего не записано.")
+    job.save(
+        update_fields=["result", "error_count", "created_count", "updated_count", "finished_at", "status", "message"]
+    )
+
+
+def template_job_build(job_id: int) -> None:
+    job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING)
+    if job is None:
+        return
+    try:
+        content = template_build(user=job.user, municipality=job.municipality)
+    except PermissionDenied:
+        _fail(job, _("У пользователя больше нет права выгружать шаблон."))
+        return
+    except Exception:  # noqa: BLE001
+        logger.exception("Template build %s crashed", job_id)
+        _fail(job, _("Внутренняя ошибка при формировании шаблона (задание №%(id)s)."))
+        return
+    name = template_filename_for(job.municipality)
+    job.output.save(name, ContentFile(content), save=False)
+    job.original_name = name
+    job.size = len(content)
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["output", "original_name", "size", "status", "finished_at"])
+
+
+def template_filename_for(municipality: Municipality | None) -> str:
+    from .exporting import template_filename
+
+    return template_filename(municipality.code if municipality else "vse")
+
+
+@shared_task(name="portal.import_check", acks_late=True, soft_time_limit=600, time_limit=660)
+def import_check_task(job_id: int) -> None:
+    import_job_check(job_id)
+
+
+@shared_task(name="portal.import_run", acks_late=True, soft_time_limit=600, time_limit=660)
+def import_run_task(job_id: int) -> None:
+    import_job_run(job_id)
+
+
+@shared_task(name="portal.template_build", acks_late=True, soft_time_limit=600, time_limit=660)
+def template_build_task(job_id: int) -> None:
+    template_job_build(job_id)

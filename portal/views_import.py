@@ -1,0 +1,189 @@
+"""Web workbook import (coordinator: their region; admin: everything) and the template download."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import importing
+from .exporting import XLSX_CONTENT_TYPE, template_filename
+from .models import ImportJob
+
+RECENT_JOBS = 20
+
+
+def _max_mb() -> str:
+    return f"{settings.WORKBOOK_MAX_BYTES / (1024 * 1024):.0f}"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Книга Excel (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        importing.validate_upload(upload)
+        return upload
+
+
+class TemplateForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=gettext_lazy("Муниципалитет"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Все муниципалитеты моей зоны ответственности"),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = importing.template_municipalities_for(user)
+        if self.fields["municipality"].queryset.count() == 1:
+            self.fields["municipality"].empty_label = None
+
+
+def _require_import(request: HttpRequest) -> None:
+    if not importing.can_import(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    """Upload form and the user's recent imports."""
+    _require_import(request)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = importing.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("portal:import-detail", pk=job.pk)
+    else:
+        form = UploadForm()
+    jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.IMPORT)[:RECENT_JOBS]
+    return render(
+        request,
+        "portal/import_list.html",
+        {"form": form, "jobs": jobs, "max_mb": _max_mb()},
+    )
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress, then the preview (counts, changes, row-numbered errors) or the result."""
+    job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk)
+    if job.kind == ImportJob.Kind.TEMPLATE:
+        if not importing.can_download_template(request.user):
+            raise PermissionDenied
+        return render(request, "portal/import_template_job.html", {"job": job})
+    _require_import(request)
+    data = job.result if job.result else job.preview
+    errors = data.get("errors", [])
+    sheets = [{**s, "errors": sum(1 for e in errors if e.get("sheet") == s["sheet"])} for s in data.get("sheets", [])]
+    return render(
+        request,
+        "portal/import_detail.html",
+        {
+            "job": job,
+            "data": data,
+            "sheets": sheets,
+            "errors": errors,
+            "changes": data.get("changes", []),
+            "changes_more": max(data.get("changes_total", 0) - len(data.get("changes", [])), 0),
+            "can_confirm": job.status == ImportJob.Status.CHECKED and job.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def import_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the detail page while the job runs."""
+    job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "running": job.is_running,
+            "errors": job.error_count,
+            "created": job.created_count,
+            "updated": job.updated_count,
+        }
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.IMPORT)
+    _require_import(request)
+    if job.user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        importing.import_job_confirm(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portal:import-detail", pk=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_download(request: HttpRequest) -> HttpResponse:
+    """The import template: one municipality is built right away, a whole region as a job."""
+    if not importing.can_download_template(request.user):
+        raise PermissionDenied
+    form = TemplateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.cleaned_data["municipality"]
+        if municipality is None and form.fields["municipality"].queryset.count() == 1:
+            municipality = form.fields["municipality"].queryset.get()
+        if municipality is None:
+            job = importing.template_job_create(user=request.user, municipality=None)
+            return redirect("portal:import-template-job", pk=job.pk)
+        content = importing.template_build(user=request.user, municipality=municipality)
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{template_filename(municipality.code)}"'
+        return response
+    jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.TEMPLATE, user=request.user)[:5]
+    return render(request, "portal/import_template.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@require_GET
+def template_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(
+        importing.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.DONE
+    )
+    if not importing.can_download_template(request.user) or not job.output:
+        raise PermissionDenied
+    return FileResponse(
+        job.output.open("rb"), as_attachment=True, filename=job.original_name, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+# Included in `portal.urls.portal_patterns` (namespace "portal").
+urlpatterns = [
+    path("imports/", import_list, name="import-list"),
+    path("workbook-template/", template_download, name="import-template"),
+    path("imports/<int:pk>/", import_detail, name="import-detail"),
+    path("imports/<int:pk>/status/", import_status, name="import-status"),
+    path("imports/<int:pk>/confirm/", import_confirm, name="import-confirm"),
+    path("workbook-template/<int:pk>/", import_detail, name="import-template-job"),
+    path("workbook-template/<int:pk>/download/", template_job_download, name="import-template-download"),
+]

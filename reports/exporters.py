@@ -1,0 +1,136 @@
+"""Exporters share one interface: `render(...) -> (filename, content_type, bytes)`."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from portal.exporting import safe_text
+
+from .document import Table
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that Excel would read as a formula is written as text; control characters dropped."""
+    return safe_text(value) if isinstance(value, str) else value
+
+
+_INT = re.compile(r"^\d{1,9}$")
+_DEC = re.compile(r"^\d{1,9},\d{1,4}$")
+
+
+def _typed(ws: Any, value: Any) -> Any:
+    """Counts and percentages printed as «13» / «81,25» become numbers in the sheet; the rest stays text."""
+    if isinstance(value, str) and _INT.match(value):
+        return int(value)
+    if isinstance(value, str) and _DEC.match(value):
+        cell = WriteOnlyCell(ws, value=float(value.replace(",", ".")))
+        cell.number_format = "0." + "0" * len(value.split(",")[1])
+        return cell
+    return safe_cell(value)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub(" ", title).strip()[:28] or "Лист"
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:25]} {n}"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+class ReferenceXlsxExporter:
+    """The tables of a reference, one sheet each, headed like the PDF (write-only, streamed rows)."""
+
+    def render(self, *, doc: dict[str, Any], filename_stem: str) -> tuple[str, str, bytes]:
+        wb = Workbook(write_only=True)
+        used: set[str] = set()
+        bold = Font(bold=True)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        info = wb.create_sheet(_sheet_title("Справка", used))
+        for label, value in (
+            ("Документ", doc["title"]),
+            ("Территория", doc["scope"]["name"]),
+            ("Орган управления образованием", doc["scope"].get("authority", "")),
+            ("Период", doc["period_text"]),
+            ("ОО в перечне ШНОР/ШФНСУ", doc["total"]),
+            ("Не утверждено отчётов (не учтены)", doc["not_approved_reports"]),
+        ):
+            label_cell = WriteOnlyCell(info, value=label)
+            label_cell.font = bold
+            info.append([label_cell, safe_cell(value)])
+        info.append([])
+        for item in doc["indicators"]:
+            info.append([safe_cell(item["name"]), safe_cell(item["value"])])
+        tables: Iterable[Table] = doc["all_tables"]
+        for table in tables:
+            ws = wb.create_sheet(_sheet_title(table.title, used))
+            ws.column_dimensions["A"].width = 50
+            title = WriteOnlyCell(ws, value=safe_cell(table.title))
+            title.font = bold
+            ws.append([title])
+            header = []
+            for text in table.flat_header:
+                cell = WriteOnlyCell(ws, value=safe_cell(text))
+                cell.font = bold
+                cell.alignment = wrap
+                header.append(cell)
+            ws.append(header)
+            for row in table.rows:
+                ws.append([_typed(ws, v) for v in row])
+            for row in table.foot:
+                cells = []
+                for v in row:
+                    cell = WriteOnlyCell(ws, value=safe_cell(v))
+                    cell.font = bold
+                    cells.append(cell)
+                ws.append(cells)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return f"{filename_stem}.xlsx", XLSX_TYPE, buffer.getvalue()
+
+
+class _ChunkSink(io.RawIOBase):
+    """A write-only, non-seekable stream whose written bytes are collected and drained by the caller."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def stream_zip(entries: Iterable[tuple[str, Any]]) -> Iterator[bytes]:
+    """Yield a ZIP archive chunk by chunk; `entries` yields (name, callable returning bytes) lazily,
+    so only one file is in memory at a time."""
+    sink = _ChunkSink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for name, load in entries:
+            with archive.open(name, mode="w") as target:
+                target.write(load())
+            chunk = sink.drain()
+            if chunk:
+                yield chunk
+    tail = sink.drain()
+    if tail:
+        yield tail

@@ -1,0 +1,147 @@
+"""Forms of the references: creation, the narrative with its recommendations formset, sign-off,
+return, list filters and the public verification upload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.forms import formset_factory
+from django.utils import timezone
+
+from .models import AnalyticalReference, ApprovalKind, ReferenceStatus, ReferenceTemplate
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+VERIFY_MAX_BYTES = getattr(settings, "VERIFY_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+
+
+class ReferenceCreateForm(forms.Form):
+    template = forms.ChoiceField(label="Шаблон", choices=ReferenceTemplate.choices)
+    scope = forms.ChoiceField(label="Территория")
+    date_from = forms.DateField(label="Период с", widget=DATE_WIDGET)
+    date_to = forms.DateField(label="Период по", widget=DATE_WIDGET)
+    title = forms.CharField(
+        label="Заголовок", max_length=500, required=False, help_text="Пусто — заголовок шаблона, как в образце."
+    )
+    precision = forms.IntegerField(label="Знаков после запятой в процентах", min_value=0, max_value=4, initial=2)
+
+    def __init__(self, *args, scopes: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scopes
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "Окончание периода раньше его начала.")
+        return data
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = AnalyticalReference
+        fields = [
+            "title",
+            "precision",
+            "goal",
+            "tasks",
+            "conclusions",
+            "remarks",
+            "decisions",
+            "author_position",
+            "author_name",
+            "author_phone",
+            "cover_letter",
+            "cover_addressee",
+            "cover_subject",
+            "cover_text",
+            "outgoing_number",
+            "outgoing_date",
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "tasks": forms.Textarea(attrs={"rows": 4}),
+            "conclusions": forms.Textarea(attrs={"rows": 8}),
+            "remarks": forms.Textarea(attrs={"rows": 5}),
+            "decisions": forms.Textarea(attrs={"rows": 5}),
+            "cover_addressee": forms.Textarea(attrs={"rows": 3}),
+            "cover_text": forms.Textarea(attrs={"rows": 4}),
+            "outgoing_date": DATE_WIDGET,
+        }
+        help_texts = {
+            "tasks": "Каждая строка — отдельный пункт; нумерация проставится сама.",
+            "conclusions": "Каждая строка — отдельный пункт.",
+            "remarks": "Каждая строка — отдельный пункт.",
+            "decisions": "Каждая строка — отдельное решение (кому, что, срок).",
+            "cover_text": "Абзацы разделяйте пустой строкой. Пусто — стандартный текст «… направляет … для использования в работе».",
+        }
+
+    def __init__(self, *args, visible: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("goal", "tasks", "conclusions", "remarks", "decisions"):
+            if name not in visible:
+                del self.fields[name]
+        self.fields["precision"].widget.attrs.update({"min": 0, "max": 4})
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("cover_letter") and not (data.get("cover_addressee") or "").strip():
+            self.add_error("cover_addressee", "Для сопроводительного письма укажите адресата.")
+        return data
+
+
+class RecommendationForm(forms.Form):
+    addressee = forms.CharField(
+        label="Адресат",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "Директору МОУ «…» (Фамилия И.О.)"}),
+    )
+    text = forms.CharField(label="Рекомендация", widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.CharField(
+        label="Срок", max_length=255, widget=forms.TextInput(attrs={"placeholder": "до 01.09.2021"})
+    )
+
+
+RecommendationFormSet = formset_factory(RecommendationForm, extra=1, can_delete=True, max_num=50, validate_max=True)
+
+
+class SignForm(forms.Form):
+    kind = forms.ChoiceField(label="Гриф", choices=ApprovalKind.choices, initial=ApprovalKind.APPROVE)
+    position = forms.CharField(label="Должность", max_length=255)
+    name = forms.CharField(label="Инициалы и фамилия", max_length=255, help_text="Как в подписи: Н.А. Бозина")
+    signed_on = forms.DateField(label="Дата", widget=DATE_WIDGET)
+    outgoing_number = forms.CharField(label="Исходящий номер", max_length=100)
+
+    def clean_signed_on(self):
+        value = self.cleaned_data["signed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Дата подписания не может быть в будущем.")
+        return value
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label="Что исправить", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferenceFilterForm(forms.Form):
+    template = forms.ChoiceField(
+        label="Шаблон", required=False, choices=[("", "Все шаблоны"), *ReferenceTemplate.choices]
+    )
+    status = forms.ChoiceField(label="Статус", required=False, choices=[("", "Все статусы"), *ReferenceStatus.choices])
+    municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label="Период с", required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label="Период по", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, municipalities=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("", "Все муниципалитеты"), *((m.pk, m.name) for m in municipalities)]
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(label="PDF-файл справки")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > VERIFY_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Файл больше {VERIFY_MAX_BYTES // (1024 * 1024)} МБ: это не PDF справки, загрузите подписанный экземпляр."
+            )
+        return upload

@@ -1,0 +1,9 @@
+"""Navigation items of the references app: (label, url name, roles that see it)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role
+
+ITEMS = [
+    (_("Аналитические справки"), "reports:list", (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)),
+]

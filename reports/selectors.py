@@ -1,0 +1,347 @@
+"""Reads for the references: the user's references, and the tables a reference needs beyond coverage
+(results dynamics, activities per school, exclusions, header counts). Every table is one query,
+whatever the number of schools."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from monitoring.models import AssessmentResult, Procedure
+from portal.models import Role, User
+from roadmaps.models import ActivityReport, LineStatus, ReportStatus, quarter_bounds
+from schools.models import Category, RegistryEntry, School
+from schools.selectors import _memberships
+
+from .models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
+
+VIEW_ROLES: tuple[str, ...] = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
+
+
+def _reference_scope_q(user: User, *, roles: tuple[str, ...] = VIEW_ROLES) -> Q:
+    """References whose scope the user sees whole through one of `roles`."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser and Role.ADMIN in roles:
+        return Q()
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if m.role not in roles:
+            continue
+        if m.role == Role.ADMIN:
+            return Q()
+        if m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id:
+            q |= Q(municipality_id=m.municipality_id)
+        elif m.role in (Role.HEAD, Role.COORDINATOR) and m.region_id:
+            q |= Q(region_id=m.region_id)
+    return q
+
+
+def references_for(user: User, *, roles: tuple[str, ...] = VIEW_ROLES) -> QuerySet[AnalyticalReference]:
+    """Return the references this user may see: a methodist or municipal head their municipality's,
+    a coordinator or regional head every reference of the region, an admin all."""
+    return AnalyticalReference.objects.filter(_reference_scope_q(user, roles=roles)).select_related(
+        "region", "municipality", "created_by"
+    )
+
+
+def reference_list(
+    user: User,
+    *,
+    template: str = "",
+    status: str = "",
+    municipality_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AnalyticalReference]:
+    """The list page: the user's references filtered; a period filter keeps references lying inside it."""
+    qs = references_for(user)
+    if template:
+        qs = qs.filter(template=template)
+    if status:
+        qs = qs.filter(status=status)
+    if municipality_id:
+        qs = qs.filter(municipality_id=municipality_id)
+    if date_from:
+        qs = qs.filter(date_from__gte=date_from)
+    if date_to:
+        qs = qs.filter(date_to__lte=date_to)
+    latest_signed = ReferenceVersion.objects.filter(reference=OuterRef("pk"), signed_at__isnull=False).exclude(
+        pdf_sha256=""
+    )
+    qs = qs.annotate(
+        signed_version_id=Subquery(latest_signed.order_by("-number").values("pk")[:1]),
+        signed_version_number=Subquery(latest_signed.order_by("-number").values("number")[:1]),
+    )
+    return qs.order_by("-date_to", "region__name", "municipality__name", "-id")
+
+
+def versions_of(reference: AnalyticalReference) -> QuerySet[ReferenceVersion]:
+    """Versions without their file bodies, newest first, with who signed them."""
+    return (
+        reference.versions.defer("pdf", "xlsx", "snapshot", "narrative")
+        .select_related("signed_by", "created_by", "job")
+        .order_by("-number")
+    )
+
+
+def signed_versions_for(user: User, references: QuerySet[AnalyticalReference]) -> QuerySet[ReferenceVersion]:
+    """Signed, rendered versions of the given (already scoped) references, without file bodies."""
+    return (
+        ReferenceVersion.objects.filter(reference__in=references.values("pk"), signed_at__isnull=False)
+        .exclude(pdf_sha256="")
+        .defer("pdf", "xlsx", "snapshot", "narrative")
+        .select_related("reference", "reference__municipality", "reference__region")
+        .order_by("reference__region__name", "reference__municipality__name", "reference_id", "number")
+    )
+
+
+def job_for(user: User, job_pk: int) -> RenderJob:
+    """A rendering job the user may see (through the reference's scope); DoesNotExist otherwise."""
+    return RenderJob.objects.select_related("version", "version__reference").get(
+        pk=job_pk, version__reference__in=references_for(user).values("pk")
+    )
+
+
+def version_by_code(code: str) -> ReferenceVersion | None:
+    """The public verification page's lookup (no user: the code itself is the capability)."""
+    return (
+        ReferenceVersion.objects.defer("pdf", "xlsx", "snapshot")
+        .select_related("reference", "reference__region", "reference__municipality")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+
+
+def pending_signoff_for(user: User) -> QuerySet[AnalyticalReference]:
+    """References waiting for this head's signature."""
+    return references_for(user, roles=(Role.HEAD,)).filter(status=ReferenceStatus.SENT)
+
+
+# --- Tables beyond coverage ----------------------------------------------------------------------
+
+
+def quarters_within(date_from: dt.date, date_to: dt.date) -> list[tuple[int, int]]:
+    """Calendar quarters (year, quarter) lying wholly inside the period."""
+    result = []
+    for year in range(date_from.year, date_to.year + 1):
+        for quarter in range(1, 5):
+            start, end = quarter_bounds(year, quarter)
+            if start >= date_from and end <= date_to:
+                result.append((year, quarter))
+    return result
+
+
+def _quarters_q(quarters: list[tuple[int, int]], prefix: str) -> Q:
+    q = Q(**{f"{prefix}pk__in": []})
+    for year, quarter in quarters:
+        q |= Q(**{f"{prefix}year": year, f"{prefix}quarter": quarter})
+    return q
+
+
+def area_school_counts(*, scope_kind: str, scope_code: str) -> dict[str, int]:
+    """All schools of the municipality/region (the header of the programme report)."""
+    if scope_kind == ScopeKind.REGION:
+        qs = School.objects.filter(municipality__region__code=scope_code)
+    else:
+        qs = School.objects.filter(municipality__code=scope_code)
+    return {"schools": qs.count()}
+
+
+def registry_categories(school_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[str, str]:
+    """The category (ШНОР/ШФНСУ) of each school's registry entry active in the period (latest year)."""
+    from schools.selectors import registry_active_q
+
+    result: dict[str, str] = {}
+    rows = (
+        RegistryEntry.objects.filter(school_id__in=school_ids)
+        .filter(registry_active_q(date_from, date_to))
+        .order_by("academic_year")
+        .values_list("school_id", "category")
+    )
+    for school_id, category in rows:
+        result[str(school_id)] = str(Category(category).label)
+    return result
+
+
+def results_dynamics(school_ids: list[int], years: list[int]) -> list[dict[str, Any]]:
+    """Average scores of the schools, per procedure, subject and year (Block 1 of the programme report)."""
+    rows = (
+        AssessmentResult.objects.filter(school_id__in=school_ids, year__in=years)
+        .order_by("procedure", "subject", "year")
+        .values_list("school_id", "procedure", "subject", "year", "average")
+    )
+    by_proc: dict[str, dict[str, Any]] = {}
+    for school_id, procedure, subject, year, average in rows:
+        block = by_proc.setdefault(procedure, {"subjects": [], "values": defaultdict(dict)})
+        if subject not in block["subjects"]:
+            block["subjects"].append(subject)
+        block["values"][str(school_id)][f"{subject}|{year}"] = str(average)
+    order = [p.value for p in Procedure]
+    result = []
+    for procedure in sorted(by_proc, key=order.index):
+        block = by_proc[procedure]
+        result.append(
+            {
+                "procedure": procedure,
+                "label": str(Procedure(procedure).label),
+                "subjects": _ordered_subjects(block["subjects"]),
+                "values": {k: dict(v) for k, v in block["values"].items()},
+            }
+        )
+    return result
+
+
+def _ordered_subjects(subjects: list[str]) -> list[str]:
+    first = ["русский язык", "математика"]
+
+    def key(s: str) -> tuple[int, str]:
+        low = s.lower()
+        for i, name in enumerate(first):
+            if low.startswith(name):
+                return (i, low)
+        return (len(first), low)
+
+    return sorted(subjects, key=key)
+
+
+def activity_lines(school_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Report lines of approved reports for quarters inside the period, per school (Block 2)."""
+    quarters = quarters_within(date_from, date_to)
+    rows = (
+        ActivityReport.objects.filter(report__roadmap__school_id__in=school_ids, report__status=ReportStatus.APPROVED)
+        .filter(_quarters_q(quarters, "report__"))
+        .order_by(
+            "report__roadmap__school_id",
+            "activity__direction__order",
+            "activity__order",
+            "activity_id",
+            "report__year",
+            "report__quarter",
+        )
+        .values_list(
+            "report__roadmap__school_id",
+            "activity__title",
+            "activity__direction__name",
+            "activity__activity_type__name",
+            "report__year",
+            "report__quarter",
+            "started_on",
+            "finished_on",
+            "activity__due_on",
+            "status",
+            "result",
+            "participants",
+            "reason",
+        )
+    )
+    labels = dict(LineStatus.choices)
+    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (
+        school_id,
+        title,
+        direction,
+        type_name,
+        year,
+        quarter,
+        started_on,
+        finished_on,
+        due_on,
+        status,
+        text,
+        participants,
+        reason,
+    ) in rows:
+        result[str(school_id)].append(
+            {
+                "title": title,
+                "direction": direction,
+                "type": type_name or "",
+                "quarter": f"{year}-Q{quarter}",
+                "started_on": started_on.isoformat() if started_on else None,
+                "finished_on": finished_on.isoformat() if finished_on else None,
+                "due_on": due_on.isoformat() if due_on else None,
+                "status": status,
+                "status_label": str(labels.get(status, "")) if status else "",
+                "result": text,
+                "participants": participants,
+                "reason": reason,
+            }
+        )
+    return dict(result)
+
+
+def exclusions(*, scope_kind: str, scope_code: str, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
+    """Schools of the area excluded from the registry within the period, with the justification (Block 3)."""
+    area = (
+        Q(school__municipality__region__code=scope_code)
+        if scope_kind == ScopeKind.REGION
+        else Q(school__municipality__code=scope_code)
+    )
+    rows = (
+        RegistryEntry.objects.filter(area, excluded_on__gte=date_from, excluded_on__lte=date_to)
+        .select_related("school", "school__municipality")
+        .order_by("school__name", "excluded_on")
+    )
+    return [
+        {
+            "school_id": e.school_id,
+            "name": e.school.name,
+            "municipality": e.school.municipality.name,
+            "excluded_on": e.excluded_on.isoformat(),
+            "reason": e.exclusion_reason,
+            "category": str(e.get_category_display()),
+        }
+        for e in rows
+    ]
+
+
+def job_is_retryable(job: RenderJob) -> bool:
+    from .services import job_is_retryable as retryable
+
+    return retryable(job)
+
+
+def job_state(job: RenderJob) -> dict[str, Any]:
+    """What the polling page needs to know about a job."""
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": str(JobStatus(job.status).label),
+        "step": job.step,
+        "steps": job.steps,
+        "percent": int(100 * job.step / job.steps) if job.steps else 0,
+        "message": job.message,
+        "done": job.status == JobStatus.DONE,
+        "failed": job.status == JobStatus.FAILED,
+        "stale": job.status != JobStatus.FAILED and job_is_retryable(job),
+    }
+
+
+def results_decline(results: list[dict[str, Any]], schools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """School/procedure/subject whose latest average is below the previous year's (for the drafts)."""
+    names = {str(s["id"]): s["name"] for s in schools}
+    declines = []
+    for block in results:
+        for school_id, values in block["values"].items():
+            for subject in block["subjects"]:
+                series = sorted(
+                    (int(k.split("|")[1]), Decimal(v)) for k, v in values.items() if k.split("|")[0] == subject
+                )
+                if len(series) >= 2 and series[-1][1] < series[-2][1]:
+                    declines.append(
+                        {
+                            "school": names.get(school_id, school_id),
+                            "procedure": block["label"],
+                            "subject": subject,
+                            "from_year": series[-2][0],
+                            "from": str(series[-2][1]),
+                            "to_year": series[-1][0],
+                            "to": str(series[-1][1]),
+                        }
+                    )
+    return declines

@@ -1,0 +1,53 @@
+"""Everything that writes references (see references.py) and runs their rendering jobs (jobs.py)."""
+
+from .jobs import (
+    HARD_TIME_LIMIT,
+    SOFT_TIME_LIMIT,
+    STALE_QUEUED,
+    _queue_job,
+    job_claim,
+    job_finish,
+    job_is_retryable,
+    job_progress,
+    job_retry,
+    signature_of,
+    version_render,
+)
+from .references import (
+    NARRATIVE_FIELDS,
+    default_narrative,
+    narrative_of,
+    new_code,
+    reference_create,
+    reference_generate,
+    reference_redraft,
+    reference_return,
+    reference_send,
+    reference_sign,
+    reference_update,
+)
+
+__all__ = [
+    "HARD_TIME_LIMIT",
+    "NARRATIVE_FIELDS",
+    "SOFT_TIME_LIMIT",
+    "STALE_QUEUED",
+    "_queue_job",
+    "default_narrative",
+    "job_claim",
+    "job_finish",
+    "job_is_retryable",
+    "job_progress",
+    "job_retry",
+    "narrative_of",
+    "new_code",
+    "reference_create",
+    "reference_generate",
+    "reference_redraft",
+    "reference_return",
+    "reference_send",
+    "reference_sign",
+    "reference_update",
+    "signature_of",
+    "version_render",
+]

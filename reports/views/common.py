@@ -1,0 +1,32 @@
+"""Helpers shared by the views of the references."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from schools.selectors import has_role
+
+from .. import selectors
+from ..models import ReferenceVersion
+
+
+def _require_viewer(request: HttpRequest) -> None:
+    if not (request.user.is_superuser or has_role(request.user, *selectors.VIEW_ROLES)):
+        raise PermissionDenied("Аналитические справки доступны методистам, руководителям и координаторам.")
+
+
+def _reference(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.references_for(request.user), pk=pk)
+
+
+def _errors_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return " ".join(exc.messages)
+
+
+def _filename(version: ReferenceVersion, ext: str) -> str:
+    ref = version.reference
+    return f"spravka-{ref.template}-{ref.scope_code}-v{version.number}.{ext}"

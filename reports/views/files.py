@@ -1,0 +1,120 @@
+"""The job's progress (polled as JSON), its retry, and the files: PDF, xlsx, the ZIP of signed PDFs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from schools.selectors import has_role, municipalities_for
+
+from .. import permissions, selectors, services
+from ..exporters import XLSX_TYPE, stream_zip
+from ..forms import (
+    ReferenceFilterForm,
+)
+from ..models import ReferenceVersion, RenderJob
+from .common import _errors_text, _filename
+
+
+@login_required
+@require_GET
+@never_cache
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the reference page: the job's state, looked up through the user's scope."""
+    try:
+        job = selectors.job_for(request.user, pk)
+    except RenderJob.DoesNotExist as exc:
+        raise Http404("Задание не найдено") from exc
+    state = selectors.job_state(job)
+    if state["done"]:
+        state["pdf_url"] = reverse("reports:version-pdf", args=[job.version_id])
+        state["xlsx_url"] = reverse("reports:version-xlsx", args=[job.version_id])
+    return JsonResponse(state)
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        job = selectors.job_for(request.user, pk)
+    except RenderJob.DoesNotExist as exc:
+        raise Http404("Задание не найдено") from exc
+    try:
+        services.job_retry(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.info(request, "Формирование запущено повторно.")
+    return redirect("reports:detail", pk=job.version.reference_id)
+
+
+def _version(request: HttpRequest, pk: int) -> ReferenceVersion:
+    return get_object_or_404(
+        ReferenceVersion.objects.select_related("reference").filter(
+            reference__in=selectors.references_for(request.user).values("pk")
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    if not version.pdf:
+        raise Http404("PDF этой версии ещё не сформирован")
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{_filename(version, "pdf")}"'
+    return response
+
+
+@login_required
+@require_GET
+def version_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    if not version.xlsx:
+        raise Http404("Таблицы этой версии ещё не сформированы")
+    response = HttpResponse(bytes(version.xlsx), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(version, "xlsx")}"'
+    return response
+
+
+@login_required
+@require_GET
+def signed_zip(request: HttpRequest) -> StreamingHttpResponse:
+    """Signed PDFs of the filtered list as one ZIP, streamed one file at a time."""
+    if not (request.user.is_superuser or has_role(request.user, *permissions.ZIP_ROLES)):
+        raise PermissionDenied("Архив подписанных справок доступен координатору и руководителю.")
+    form = ReferenceFilterForm(request.GET or None, municipalities=municipalities_for(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    references = selectors.reference_list(
+        request.user,
+        template=filters.get("template") or "",
+        status=filters.get("status") or "",
+        municipality_id=filters.get("municipality"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    versions = list(selectors.signed_versions_for(request.user, references))
+    if not versions:
+        messages.info(request, "Подписанных справок по выбранным условиям нет.")
+        return redirect(f"{reverse('reports:list')}?{request.GET.urlencode()}")
+
+    def entries():
+        for v in versions:
+            ref = v.reference
+            place = ref.municipality.code if ref.municipality_id else ref.region.code
+            name = f"{place}/{ref.template}-{ref.date_from:%Y%m%d}-{ref.date_to:%Y%m%d}-v{v.number}.pdf"
+            yield name, (lambda pk=v.pk: bytes(ReferenceVersion.objects.values_list("pdf", flat=True).get(pk=pk)))
+
+    response = StreamingHttpResponse(stream_zip(entries()), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="podpisannye-spravki-{timezone.localdate():%Y%m%d}.zip"'
+    return response

@@ -1,0 +1,273 @@
+"""The pages of a reference: list, create, detail, text, and the workflow actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schools.selectors import has_role, municipalities_for
+
+from .. import permissions, selectors, services
+from ..document import TEMPLATE_FIELDS, document_build
+from ..forms import (
+    NarrativeForm,
+    RecommendationFormSet,
+    ReferenceCreateForm,
+    ReferenceFilterForm,
+    ReturnForm,
+    SignForm,
+)
+from ..models import ReferenceStatus
+from ..snapshot import snapshot_compute
+from .common import _errors_text, _reference, _require_viewer
+
+
+@login_required
+@require_GET
+def reference_list(request: HttpRequest) -> HttpResponse:
+    """The user's references; the coordinator sees every municipality of the region with filters."""
+    _require_viewer(request)
+    municipalities = list(municipalities_for(request.user).order_by("name"))
+    form = ReferenceFilterForm(request.GET or None, municipalities=municipalities)
+    if len(municipalities) < 2:
+        del form.fields["municipality"]
+    filters = form.cleaned_data if form.is_valid() else {}
+    references = selectors.reference_list(
+        request.user,
+        template=filters.get("template") or "",
+        status=filters.get("status") or "",
+        municipality_id=filters.get("municipality"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    signed_count = selectors.signed_versions_for(request.user, references).count()
+    return render(
+        request,
+        "reports/reference_list.html",
+        {
+            "references": references,
+            "form": form,
+            "can_create": permissions.can_create(request.user),
+            "can_zip": request.user.is_superuser or has_role(request.user, *permissions.ZIP_ROLES),
+            "signed_count": signed_count,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create(request.user):
+        raise PermissionDenied("Создавать справки могут методисты и региональные координаторы.")
+    scopes = permissions.creatable_scopes(request.user)
+    form = ReferenceCreateForm(request.POST or None, scopes=scopes)
+    if request.method == "POST" and form.is_valid():
+        kind, _, code = form.cleaned_data["scope"].partition(":")
+        try:
+            reference = services.reference_create(
+                user=request.user,
+                template=form.cleaned_data["template"],
+                scope_kind=kind,
+                scope_code=code,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                title=form.cleaned_data["title"],
+                precision=form.cleaned_data["precision"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors_text(exc))
+        else:
+            messages.success(
+                request,
+                "Справка создана. Выводы и замечания предложены порталом по данным — проверьте и отредактируйте их.",
+            )
+            return redirect("reports:detail", pk=reference.pk)
+    return render(request, "reports/reference_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Today's figures, the text, the versions with their signatures, the job and the audit trail."""
+    reference = _reference(request, pk)
+    snapshot = snapshot_compute(
+        scope_kind=reference.scope_kind,
+        scope_code=reference.scope_code,
+        date_from=reference.date_from,
+        date_to=reference.date_to,
+        template=reference.template,
+    )
+    narrative = services.narrative_of(reference)
+    doc = document_build(
+        snapshot=snapshot, narrative=narrative, template=reference.template, precision=reference.precision
+    )
+    versions = list(selectors.versions_of(reference))
+    latest = next((v for v in versions if v.pk == reference.current_version_id), versions[0] if versions else None)
+    job = getattr(latest, "job", None) if latest else None
+    return render(
+        request,
+        "reports/reference_detail.html",
+        {
+            "reference": reference,
+            "doc": doc,
+            "versions": versions,
+            "latest": latest,
+            "job": job,
+            "job_state": selectors.job_state(job) if job else None,
+            "transitions": reference.transitions.select_related("actor", "version"),
+            "recommendations": reference.recommendations.all(),
+            "can_prepare": permissions.can_prepare(request.user, reference),
+            "can_sign": permissions.can_sign(request.user, reference),
+            "fields": TEMPLATE_FIELDS[reference.template],
+            "is_sent": reference.status == ReferenceStatus.SENT,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    reference = _reference(request, pk)
+    permissions.require_preparer(request.user, reference)
+    if reference.status == ReferenceStatus.SENT:
+        messages.error(request, "Справка на подписании: изменить её можно после возврата руководителем.")
+        return redirect("reports:detail", pk=reference.pk)
+    visible = TEMPLATE_FIELDS[reference.template]
+    initial_recs = [
+        {"addressee": r.addressee, "text": r.text, "deadline": r.deadline} for r in reference.recommendations.all()
+    ]
+    if request.method == "POST":
+        form = NarrativeForm(request.POST, instance=reference, visible=visible)
+        formset = RecommendationFormSet(request.POST, prefix="rec")
+        if form.is_valid() and formset.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+            recs = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("text")
+            ]
+            try:
+                services.reference_update(reference=reference, user=request.user, data=data, recommendations=recs)
+            except ValidationError as exc:
+                form.add_error(None, _errors_text(exc))
+            else:
+                messages.success(request, "Текст справки сохранён. Сформируйте новую версию, чтобы обновить PDF.")
+                return redirect("reports:detail", pk=reference.pk)
+    else:
+        form = NarrativeForm(instance=reference, visible=visible)
+        formset = RecommendationFormSet(initial=initial_recs, prefix="rec")
+    return render(
+        request,
+        "reports/reference_edit.html",
+        {"reference": reference, "form": form, "formset": formset, "visible": visible},
+    )
+
+
+def _post_action(request: HttpRequest, pk: int, action) -> HttpResponse:
+    reference = _reference(request, pk)
+    try:
+        message = action(reference)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        if message:
+            messages.success(request, message)
+    return redirect("reports:detail", pk=reference.pk)
+
+
+@login_required
+@require_POST
+def reference_redraft(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(reference):
+        services.reference_redraft(reference=reference, user=request.user)
+        return "Выводы и замечания заменены черновиком по текущим данным. Проверьте и сохраните текст."
+
+    return _post_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def reference_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(reference):
+        before = reference.versions.count()
+        version = services.reference_generate(reference=reference, user=request.user)
+        if reference.versions.count() == before:
+            return f"Данные и текст совпадают с версией {version.number}: она не формируется повторно."
+        return f"Версия {version.number} поставлена в очередь на формирование."
+
+    return _post_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def reference_send(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(reference):
+        services.reference_send(reference=reference, user=request.user)
+        return "Справка направлена руководителю на подписание."
+
+    return _post_action(request, pk, act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    reference = _reference(request, pk)
+    permissions.require_signer(request.user, reference)
+    if reference.status != ReferenceStatus.SENT:
+        messages.error(request, "Подписать можно только справку, направленную на подписание.")
+        return redirect("reports:detail", pk=reference.pk)
+    version = reference.versions.defer("pdf", "xlsx", "snapshot").filter(pk=reference.current_version_id).first()
+    user = request.user
+    head_position = (reference.municipality or reference.region).head_position
+    initial = {
+        "position": user.position or head_position,
+        "name": user.short_name,
+        "signed_on": timezone.localdate(),
+        "outgoing_number": reference.outgoing_number,
+    }
+    form = SignForm(request.POST or None, initial=initial)
+    return_form = ReturnForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reference_sign(
+                reference=reference,
+                user=user,
+                position=form.cleaned_data["position"],
+                name=form.cleaned_data["name"],
+                signed_on=form.cleaned_data["signed_on"],
+                outgoing_number=form.cleaned_data["outgoing_number"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors_text(exc))
+        else:
+            messages.success(request, "Справка подписана. PDF с подписью формируется и после этого не изменится.")
+            return redirect("reports:detail", pk=reference.pk)
+    return render(
+        request,
+        "reports/reference_sign.html",
+        {"reference": reference, "version": version, "form": form, "return_form": return_form},
+    )
+
+
+@login_required
+@require_POST
+def reference_return(request: HttpRequest, pk: int) -> HttpResponse:
+    reference = _reference(request, pk)
+    permissions.require_signer(request.user, reference)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите, что нужно исправить: без комментария справку вернуть нельзя.")
+        return redirect("reports:sign", pk=reference.pk)
+
+    def act(ref):
+        services.reference_return(reference=ref, user=request.user, comment=form.cleaned_data["comment"])
+        return "Справка возвращена на доработку с комментарием."
+
+    return _post_action(request, pk, act)

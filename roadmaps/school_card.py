@@ -1,0 +1,41 @@
+"""The roadmaps section of the school card: the school's roadmaps and quarterly reports with statuses.
+
+`sections(user, school)` returns dicts like the dashboard panels ("template", "order", context keys read
+as `section.<key>`); the school card includes each template. The caller has already checked that the
+user may see the school; the queries here are scoped again all the same.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from portal.models import User
+from schools.models import School
+
+from .selectors import REPORT_BADGES, reports_for, roadmaps_for
+
+ROADMAP_BADGES = {"draft": "info", "submitted": "primary", "returned": "warning", "approved": "success"}
+
+
+def sections(user: User, school: School) -> list[dict]:
+    roadmaps = list(
+        roadmaps_for(user)
+        .filter(school=school)
+        .annotate(activity_count=Count("activities", distinct=True))
+        .order_by("-academic_year")
+    )
+    reports = list(reports_for(user).filter(roadmap__school=school).order_by("-year", "-quarter")[:40])
+    for r in roadmaps:
+        r.badge = ROADMAP_BADGES.get(r.status, "secondary")
+    for r in reports:
+        r.badge = REPORT_BADGES.get(r.status, "secondary")
+    return [
+        {
+            "template": "roadmaps/_school_card.html",
+            "order": 30,
+            "anchor": "roadmaps",
+            "title": "Дорожные карты и отчёты",
+            "roadmaps": roadmaps,
+            "reports": reports,
+        }
+    ]

@@ -1,0 +1,39 @@
+"""Reporting windows: the deadline of a quarter's reports in a region (set by its coordinator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portal.models import User
+from schools.models import Region
+from schools.selectors import regions_for
+
+from ..models import QuarterDeadline, quarter_bounds
+
+
+@transaction.atomic
+def deadline_set(*, region: Region, year: int, quarter: int, deadline: dt.date, user: User) -> QuarterDeadline:
+    """Set the quarter's report deadline for the region: from the quarter's last month to 90 days after it."""
+    if not regions_for(user, roles=("coordinator", "admin")).filter(pk=region.pk).exists():
+        raise PermissionDenied
+    _start, end = quarter_bounds(year, quarter)
+    earliest = end - dt.timedelta(days=30)
+    if not earliest <= deadline <= end + dt.timedelta(days=90):
+        raise ValidationError(
+            _("Срок сдачи отчёта за %(q)s квартал %(y)s г. должен быть не раньше %(end)s и не позже %(max)s.")
+            % {
+                "q": quarter,
+                "y": year,
+                "end": date_format(earliest, "d.m.Y"),
+                "max": date_format(end + dt.timedelta(days=90), "d.m.Y"),
+            }
+        )
+    row, _created = QuarterDeadline.objects.update_or_create(
+        region=region, year=year, quarter=quarter, defaults={"deadline": deadline}
+    )
+    return row

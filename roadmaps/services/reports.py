@@ -1,0 +1,459 @@
+"""Quarterly reports: creation, saving with optimistic locking, evidence, and the review workflow."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portal.models import Role, User
+from schools.models import academic_year_label
+from schools.selectors import academic_year_of
+
+from ..evidence import CheckedFile, check_upload
+from ..models import (
+    Activity,
+    ActivityReport,
+    Evidence,
+    LineStatus,
+    QuarterlyReport,
+    ReportStatus,
+    ReportTransition,
+    ReviewComment,
+    Roadmap,
+    quarter_bounds,
+)
+from ..permissions import acts_as
+from ..windows import deadline_for, report_deadline, report_window_open
+
+LINE_FIELDS = ("status", "started_on", "finished_on", "result", "participants", "reason")
+NEEDS_REASON = (LineStatus.NOT_DONE, LineStatus.POSTPONED)
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ReportConflict(Exception):
+    """Someone else saved the report after this form was opened; the message says who and what."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def activities_in_quarter(roadmap: Roadmap, year: int, quarter: int) -> QuerySet[Activity]:
+    """Activities due in the quarter or running through it."""
+    start, end = quarter_bounds(year, quarter)
+    return roadmap.activities.filter(
+        Q(due_on__range=(start, end)) | Q(starts_on__isnull=False, starts_on__lte=end, due_on__gte=start)
+    )
+
+
+def quarter_academic_year(year: int, quarter: int) -> int:
+    """The academic year a quarter's report belongs to (2021-Q1 → 2020/2021; Q3 → the year starting in September)."""
+    return academic_year_of(quarter_bounds(year, quarter)[1])
+
+
+def _short(user: User | None) -> str:
+    return user.short_name if user else _("неизвестный пользователь")
+
+
+@transaction.atomic
+def report_create(
+    *, roadmap: Roadmap, year: int, quarter: int, user: User | None, by_command: bool = False
+) -> QuarterlyReport:
+    """Open the quarter's report (idempotent): one line per activity due or active in the quarter."""
+    if not by_command and not acts_as(user, roadmap.school, Role.DIRECTOR, Role.METHODIST):
+        raise PermissionDenied
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("Квартал должен быть от 1 до 4."))
+    if quarter_academic_year(year, quarter) != roadmap.academic_year:
+        raise ValidationError(
+            _("%(q)s квартал %(y)s г. не относится к %(ay)s учебному году дорожной карты.")
+            % {"q": quarter, "y": year, "ay": academic_year_label(roadmap.academic_year)}
+        )
+    if not by_command and quarter_bounds(year, quarter)[0] > timezone.localdate():
+        raise ValidationError(_("%(q)s квартал %(y)s г. ещё не начался.") % {"q": quarter, "y": year})
+    existing = QuarterlyReport.objects.filter(roadmap=roadmap, year=year, quarter=quarter).first()
+    if existing:
+        return existing
+    if not by_command and not acts_as(user, roadmap.school, Role.METHODIST):
+        deadline = deadline_for(roadmap.school.municipality.region_id, year, quarter)
+        if timezone.localdate() > deadline:
+            raise ValidationError(
+                _("Срок сдачи отчёта за %(q)s квартал %(y)s г. истёк %(d)s — начать его может методист муниципалитета.")
+                % {"q": quarter, "y": year, "d": date_format(deadline, "d.m.Y")}
+            )
+    report, created = QuarterlyReport.objects.get_or_create(roadmap=roadmap, year=year, quarter=quarter)
+    if created:
+        report_sync_lines(report=report, user=user)
+    return report
+
+
+def report_sync_lines(*, report: QuarterlyReport, user: User | None = None) -> int:
+    """Add a line for each activity of the quarter that lacks one; drop untouched lines of activities
+    that no longer fall into the quarter. Only for reports still being edited."""
+    if report.status not in EDITABLE:
+        return 0
+    wanted = set(activities_in_quarter(report.roadmap, report.year, report.quarter).values_list("pk", flat=True))
+    existing = dict(report.lines.values_list("activity_id", "pk"))
+    added = 0
+    for activity_id in sorted(wanted - existing.keys()):
+        line = ActivityReport(report=report, activity_id=activity_id)
+        line._history_user = user
+        line.save()
+        added += 1
+    stale = [pk for activity_id, pk in existing.items() if activity_id not in wanted]
+    if stale:
+        ActivityReport.objects.filter(pk__in=stale, status="", result="", evidence__isnull=True).delete()
+    return added
+
+
+def _line_label(line: ActivityReport, number: int | None = None) -> str:
+    prefix = _("Строка %(n)s ") % {"n": number} if number else _("Строка ")
+    return f"{prefix}«{line.activity.title[:80]}»"
+
+
+def _check_can_edit(report: QuarterlyReport, user: User) -> None:
+    school = report.roadmap.school
+    if not acts_as(user, school, Role.DIRECTOR, Role.METHODIST):
+        raise PermissionDenied
+    if report.status not in EDITABLE:
+        raise ValidationError(
+            _("Отчёт в статусе «%(status)s» — изменять его нельзя.") % {"status": report.get_status_display()}
+        )
+    if acts_as(user, school, Role.METHODIST) or report.status == ReportStatus.RETURNED:
+        return
+    if not report_window_open(report):
+        start, _end = report.bounds
+        if timezone.localdate() < start:
+            raise ValidationError(_("Квартал ещё не начался — заполнять отчёт рано."))
+        raise ValidationError(
+            _(
+                "Срок сдачи отчёта за %(period)s истёк %(deadline)s — редактирование закрыто. "
+                "Обратитесь к методисту муниципалитета."
+            )
+            % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+        )
+
+
+def describe_conflict(report: QuarterlyReport, version: int) -> str:
+    """Who changed the report since `version` and what: lines with their changed fields, files, status."""
+    later = list(report.history.filter(version__gt=version).select_related("history_user").order_by("history_date"))
+    since = later[0].history_date if later else report.updated_at
+    authors: list[str] = []
+    for record in later:
+        name = _short(record.history_user)
+        if record.history_user and name not in authors:
+            authors.append(name)
+    changes: list[str] = []
+    labels = {f: str(ActivityReport._meta.get_field(f).verbose_name) for f in LINE_FIELDS}
+    records = (
+        ActivityReport.history.filter(report_id=report.pk, history_date__gte=since, history_type="~")
+        .select_related("activity")
+        .order_by("history_date")
+    )
+    per_line: dict[int, tuple[str, list[str]]] = {}
+    for record in records:
+        previous = record.prev_record
+        if previous is None:
+            continue
+        delta = record.diff_against(previous, included_fields=list(LINE_FIELDS))
+        title, fields = per_line.setdefault(record.id, (record.activity.title[:80], []))
+        fields.extend(change.field for change in delta.changes if change.field not in fields)
+    for title, fields in per_line.values():
+        if fields:
+            ordered = [labels[name] for name in LINE_FIELDS if name in fields]
+            changes.append(f"«{title}» — {', '.join(ordered)}")
+    files = Evidence.history.filter(line__report_id=report.pk, history_date__gte=since)
+    added = files.filter(history_type="+").count()
+    removed = files.filter(history_type="-").count()
+    if added:
+        changes.append(_("добавлено файлов: %(n)s") % {"n": added})
+    if removed:
+        changes.append(_("удалено файлов: %(n)s") % {"n": removed})
+    for t in report.transitions.filter(created_at__gte=since).select_related("actor"):
+        changes.append(
+            _("статус: «%(from)s» → «%(to)s»") % {"from": t.get_from_status_display(), "to": t.get_to_status_display()}
+        )
+        if _short(t.actor) not in authors:
+            authors.append(_short(t.actor))
+    when = date_format(timezone.localtime(later[-1].history_date if later else since), "d.m.Y H:i")
+    who = ", ".join(authors) or _("другой пользователь")
+    what = "; ".join(changes) or _("данные отчёта")
+    return _(
+        "Отчёт уже изменил(а) %(who)s (%(when)s), пока вы его редактировали. Изменено: %(what)s. "
+        "Ваши изменения не сохранены, чтобы не затереть чужие: откройте отчёт заново, проверьте данные "
+        "и внесите свои правки ещё раз."
+    ) % {"who": who, "when": when, "what": what}
+
+
+def _bump_version(report: QuarterlyReport, version: int, user: User, *, edit: bool) -> None:
+    """Conditional UPDATE … WHERE version = n: the database decides who saved first."""
+    fields: dict[str, Any] = {"version": F("version") + 1, "updated_at": timezone.now()}
+    if edit:
+        fields.update(last_edited_by=user, last_edited_at=timezone.now())
+    updated = QuarterlyReport.objects.filter(pk=report.pk, version=version).update(**fields)
+    if not updated:
+        raise ReportConflict(describe_conflict(report, version))
+    report.refresh_from_db()
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: QuarterlyReport,
+    user: User,
+    version: int,
+    lines: dict[int, dict[str, Any]],
+    files: dict[int, list[UploadedFile]] | None = None,
+    delete_evidence: list[int] | None = None,
+) -> QuarterlyReport:
+    """Save the director's (or methodist's) edits as a draft; refuse a stale `version`."""
+    _check_can_edit(report, user)
+    files = files or {}
+    current = {line.pk: line for line in report.lines.select_related("activity")}
+    unknown = (set(lines) | set(files)) - current.keys()
+    if unknown:
+        raise ValidationError(_("Строки %(ids)s не относятся к этому отчёту.") % {"ids": sorted(unknown)})
+    checked: list[tuple[ActivityReport, CheckedFile]] = []
+    errors: list[str] = []
+    for line_id, uploads in files.items():
+        for upload in uploads:
+            try:
+                checked.append((current[line_id], check_upload(upload)))
+            except ValidationError as exc:
+                errors.extend(f"{_line_label(current[line_id])}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    _bump_version(report, version, user, edit=True)
+    # Record the new version in the report's history before the lines, so a later conflict message
+    # finds every line change made since this version.
+    report._history_user = user
+    report.save(update_fields=["last_edited_by", "last_edited_at", "updated_at"])
+    for line_id, values in lines.items():
+        line = current[line_id]
+        changed = [f for f in LINE_FIELDS if f in values and getattr(line, f) != values[f]]
+        if not changed:
+            continue
+        for f in changed:
+            setattr(line, f, values[f])
+        line.full_clean(exclude=["report", "activity"])
+        line._history_user = user
+        line.save(update_fields=changed)
+    if delete_evidence:
+        for evidence in Evidence.objects.filter(pk__in=delete_evidence, line__report=report):
+            evidence._history_user = user
+            evidence.file.delete(save=False)
+            evidence.delete()
+    for line, item in checked:
+        evidence = Evidence(
+            line=line,
+            token=secrets.token_hex(16),
+            extension=item.extension,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            uploaded_by=user,
+        )
+        evidence.file.save(f"{evidence.token}{item.extension}", item.upload, save=False)
+        evidence._history_user = user
+        evidence.save()
+    return report
+
+
+def report_problems(report: QuarterlyReport) -> list[str]:
+    """What keeps the report from being submitted, line by line (empty when complete)."""
+    problems: list[str] = []
+    lines = list(report.lines.select_related("activity"))
+    if not lines:
+        problems.append(_("В отчёте нет мероприятий за квартал: добавьте их в дорожную карту."))
+    for n, line in enumerate(lines, start=1):
+        label = _line_label(line, n)
+        if not line.status:
+            problems.append(_("%(line)s: не указан статус выполнения.") % {"line": label})
+        elif line.status in NEEDS_REASON and not line.reason.strip():
+            problems.append(
+                _("%(line)s: статус «%(status)s» — укажите причину.")
+                % {"line": label, "status": line.get_status_display()}
+            )
+        elif line.status == LineStatus.DONE and not line.result.strip():
+            problems.append(_("%(line)s: мероприятие выполнено — опишите результат.") % {"line": label})
+    return problems
+
+
+ACTION_LABELS = {
+    "submit": "отправить на проверку",
+    "return": "вернуть на доработку",
+    "approve": "утвердить",
+    "certify": "заверить",
+    "reopen": "открыть для исправления",
+}
+
+
+def _transition(
+    report: QuarterlyReport,
+    *,
+    user: User,
+    action: str,
+    to_status: str | None,
+    allowed_from: tuple[str, ...],
+    comment: str = "",
+) -> ReportTransition:
+    # Lock only the report row (no joins: PostgreSQL would lock the joined roadmap and school rows too).
+    locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            _("Нельзя %(action)s отчёт: он в статусе «%(status)s».")
+            % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+        )
+    from_status = locked.status
+    to_status = to_status or from_status
+    now = timezone.now()
+    fields = ["status", "version", "updated_at"]
+    if action == "submit":
+        locked.submitted_at = now
+        fields.append("submitted_at")
+    elif action == "approve":
+        locked.approved_at, locked.approved_by = now, user
+        fields += ["approved_at", "approved_by"]
+    elif action == "certify":
+        if locked.certified_at:
+            raise ValidationError(_("Отчёт уже заверен куратором %(who)s.") % {"who": _short(locked.certified_by)})
+        locked.certified_at, locked.certified_by = now, user
+        fields += ["certified_at", "certified_by"]
+    elif action == "reopen":
+        locked.approved_at, locked.approved_by = None, None
+        locked.certified_at, locked.certified_by = None, None
+        fields += ["approved_at", "approved_by", "certified_at", "certified_by"]
+    locked.status = to_status
+    locked.version += 1
+    locked._history_user = user
+    locked.save(update_fields=fields)
+    for name in ("status", "version", "submitted_at", "approved_at", "approved_by", "certified_at", "certified_by"):
+        setattr(report, name, getattr(locked, name))
+    entry = ReportTransition.objects.create(
+        report=locked, actor=user, from_status=from_status, to_status=to_status, action=action, comment=comment
+    )
+    from .. import tasks
+
+    transaction.on_commit(lambda: tasks.send_report_transition_email.delay(entry.pk))
+    return entry
+
+
+@transaction.atomic
+def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
+    """Director sends a complete report for review."""
+    school = report.roadmap.school
+    if not acts_as(user, school, Role.DIRECTOR):
+        raise PermissionDenied
+    if report.status in EDITABLE and report.status == ReportStatus.DRAFT and not acts_as(user, school, Role.METHODIST):
+        if not report_window_open(report):
+            raise ValidationError(
+                _("Срок сдачи отчёта за %(period)s истёк %(deadline)s — обратитесь к методисту муниципалитета.")
+                % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+            )
+    if report.status in EDITABLE:
+        problems = report_problems(report)
+        if problems:
+            raise ValidationError(problems)
+    return _transition(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
+
+
+@transaction.atomic
+def report_return(
+    *, report: QuarterlyReport, user: User, comment: str = "", line_comments: dict[int, str] | None = None
+) -> ReportTransition:
+    """Methodist returns a submitted report; a comment on the report or on at least one line is required."""
+    if not acts_as(user, report.roadmap.school, Role.METHODIST):
+        raise PermissionDenied
+    line_comments = {k: v.strip() for k, v in (line_comments or {}).items() if v and v.strip()}
+    comment = comment.strip()
+    if not comment and not line_comments:
+        raise ValidationError(
+            _("Укажите замечание к отчёту или хотя бы к одной строке: без него вернуть отчёт на доработку нельзя.")
+        )
+    lines = {line.pk: line for line in report.lines.filter(pk__in=line_comments)}
+    if set(line_comments) - lines.keys():
+        raise ValidationError(_("Замечание относится к строке другого отчёта."))
+    entry = _transition(
+        report,
+        user=user,
+        action="return",
+        to_status=ReportStatus.RETURNED,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        comment=comment,
+    )
+    comments = [ReviewComment(report=report, transition=entry, author=user, text=comment)] if comment else []
+    comments += [
+        ReviewComment(report=report, transition=entry, line=lines[pk], author=user, text=text)
+        for pk, text in line_comments.items()
+    ]
+    ReviewComment.objects.bulk_create(comments)
+    return entry
+
+
+@transaction.atomic
+def report_approve(*, report: QuarterlyReport, user: User, comment: str = "") -> ReportTransition:
+    if not acts_as(user, report.roadmap.school, Role.METHODIST):
+        raise PermissionDenied
+    return _transition(
+        report,
+        user=user,
+        action="approve",
+        to_status=ReportStatus.APPROVED,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> ReportTransition:
+    """An approved report is read-only; a methodist may reopen it (to «возвращён»), giving a reason."""
+    if not acts_as(user, report.roadmap.school, Role.METHODIST):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Укажите причину: без неё открыть утверждённый отчёт нельзя."))
+    entry = _transition(
+        report,
+        user=user,
+        action="reopen",
+        to_status=ReportStatus.RETURNED,
+        allowed_from=(ReportStatus.APPROVED,),
+        comment=reason.strip(),
+    )
+    ReviewComment.objects.create(report=report, transition=entry, author=user, text=reason.strip())
+    return entry
+
+
+@transaction.atomic
+def report_certify(*, report: QuarterlyReport, user: User) -> ReportTransition:
+    """The curator certifies (заверяет) a submitted or approved report of their school."""
+    if not acts_as(user, report.roadmap.school, Role.CURATOR):
+        raise PermissionDenied
+    return _transition(
+        report,
+        user=user,
+        action="certify",
+        to_status=None,
+        allowed_from=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+    )
+
+
+def lines_from_import(
+    *, report: QuarterlyReport, activity: Activity, values: dict[str, Any], user: User | None
+) -> tuple[ActivityReport, bool]:
+    """Used by the workbook importer: write one line directly (the report is created as approved)."""
+    line, created = ActivityReport.objects.get_or_create(report=report, activity=activity)
+    for f, v in values.items():
+        setattr(line, f, v)
+    line.full_clean(exclude=["report", "activity"])
+    line._history_user = user
+    line.save()
+    return line, created

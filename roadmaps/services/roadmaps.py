@@ -1,0 +1,281 @@
+"""Roadmaps: creation, copying from last year, activities, and the approval workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Role, User
+from schools.models import School, academic_year_label
+
+from ..models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, RoadmapTransition
+from ..permissions import acts_as
+
+ACTIVITY_FIELDS = (
+    "direction",
+    "activity_type",
+    "title",
+    "form",
+    "starts_on",
+    "due_on",
+    "responsible",
+    "expected_result",
+    "indicator",
+)
+
+
+def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _require(user: User, school: School, *roles: str) -> None:
+    if not acts_as(user, school, *roles):
+        raise PermissionDenied
+
+
+def roadmap_create(*, school: School, academic_year: int, user: User, by_command: bool = False) -> Roadmap:
+    """Start an empty roadmap (draft) for the school's academic year."""
+    if not by_command:
+        _require(user, school, Role.DIRECTOR, Role.METHODIST)
+    if Roadmap.objects.filter(school=school, academic_year=academic_year).exists():
+        raise ValidationError(
+            _("Дорожная карта %(school)s на %(year)s учебный год уже есть.")
+            % {"school": school, "year": academic_year_label(academic_year)}
+        )
+    roadmap = Roadmap(school=school, academic_year=academic_year)
+    roadmap._history_user = user
+    roadmap.full_clean()
+    roadmap.save()
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_copy_from_previous(*, school: School, academic_year: int, user: User) -> Roadmap:
+    """«Копировать из прошлого года»: a new draft with last year's activities, dates moved a year on."""
+    _require(user, school, Role.DIRECTOR, Role.METHODIST)
+    previous = Roadmap.objects.filter(school=school, academic_year=academic_year - 1).first()
+    if previous is None:
+        raise ValidationError(
+            _("Дорожной карты на %(year)s учебный год нет — копировать нечего.")
+            % {"year": academic_year_label(academic_year - 1)}
+        )
+    roadmap = roadmap_create(school=school, academic_year=academic_year, user=user)
+    copies = []
+    for a in previous.activities.all():
+        copies.append(
+            Activity(
+                roadmap=roadmap,
+                direction_id=a.direction_id,
+                activity_type_id=a.activity_type_id,
+                title=a.title,
+                form=a.form,
+                starts_on=_shift_year(a.starts_on, 1),
+                due_on=_shift_year(a.due_on, 1),
+                responsible=a.responsible,
+                expected_result=a.expected_result,
+                indicator_id=a.indicator_id,
+                order=a.order,
+            )
+        )
+    for activity in copies:
+        activity._history_user = user
+        activity.save()
+    return roadmap
+
+
+def _check_editable(roadmap: Roadmap, user: User) -> None:
+    _require(user, roadmap.school, Role.DIRECTOR, Role.METHODIST)
+    if roadmap.status not in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED):
+        raise ValidationError(
+            _("Дорожная карта в статусе «%(status)s» — изменять её нельзя.") % {"status": roadmap.get_status_display()}
+        )
+
+
+@transaction.atomic
+def activity_save(
+    *, roadmap: Roadmap, user: User, data: dict[str, Any], activity: Activity | None = None, by_command: bool = False
+) -> Activity:
+    """Create or update one roadmap activity, then bring the open quarterly reports in line."""
+    if not by_command:
+        _check_editable(roadmap, user)
+    if activity is None:
+        activity = Activity(roadmap=roadmap)
+        last = roadmap.activities.order_by("-order").values_list("order", flat=True).first()
+        activity.order = (last or 0) + 1
+    elif activity.roadmap_id != roadmap.pk:
+        raise PermissionDenied
+    for field in ACTIVITY_FIELDS:
+        if field in data:
+            setattr(activity, field, data[field])
+    if activity.activity_type_id and not activity.title:
+        activity.title = activity.activity_type.name[:1].upper() + activity.activity_type.name[1:]
+    if activity.activity_type_id and activity.direction_id != activity.activity_type.direction_id:
+        raise ValidationError(
+            {
+                "activity_type": _("Вид мероприятия «%(type)s» относится к направлению «%(direction)s».")
+                % {"type": activity.activity_type, "direction": activity.activity_type.direction}
+            }
+        )
+    activity.full_clean(exclude=["roadmap"])
+    activity._history_user = user
+    activity.save()
+    from .reports import report_sync_lines
+
+    for report in QuarterlyReport.objects.filter(
+        roadmap=roadmap, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
+    ).select_related("roadmap"):
+        report_sync_lines(report=report)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, user: User) -> None:
+    roadmap = activity.roadmap
+    _check_editable(roadmap, user)
+    locked = activity.report_lines.exclude(report__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+    if locked.exists():
+        raise ValidationError(
+            _("Мероприятие «%(title)s» уже есть в отправленном или утверждённом отчёте — удалить его нельзя.")
+            % {"title": activity.title}
+        )
+    if (
+        activity.report_lines.exclude(status="").exists()
+        or activity.report_lines.filter(evidence__isnull=False).exists()
+    ):
+        raise ValidationError(
+            _("По мероприятию «%(title)s» уже заполнен отчёт — сначала очистите строку отчёта.")
+            % {"title": activity.title}
+        )
+    activity._history_user = user
+    activity.delete()
+
+
+def _transition(
+    roadmap: Roadmap,
+    *,
+    user: User,
+    action: str,
+    to_status: str | None,
+    allowed_from: tuple[str, ...],
+    comment: str = "",
+) -> RoadmapTransition:
+    locked = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            _("Действие «%(action)s» недоступно: дорожная карта в статусе «%(status)s».")
+            % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+        )
+    from_status = locked.status
+    to_status = to_status or from_status
+    locked.status = to_status
+    now = timezone.now()
+    if action == "submit":
+        locked.submitted_at = now
+    elif action == "approve":
+        locked.approved_at, locked.approved_by = now, user
+    elif action == "certify":
+        if locked.certified_at:
+            raise ValidationError(_("Дорожная карта уже заверена куратором."))
+        locked.certified_at, locked.certified_by = now, user
+    elif action in ("reopen", "return"):
+        locked.approved_at, locked.approved_by = None, None
+        locked.certified_at, locked.certified_by = None, None
+    locked._history_user = user
+    locked.save()
+    roadmap.__dict__.update({k: getattr(locked, k) for k in ("status", "submitted_at", "approved_at", "certified_at")})
+    roadmap.approved_by, roadmap.certified_by = locked.approved_by, locked.certified_by
+    entry = RoadmapTransition.objects.create(
+        roadmap=locked, actor=user, from_status=from_status, to_status=to_status, action=action, comment=comment
+    )
+    from .. import tasks
+
+    transaction.on_commit(lambda: tasks.send_roadmap_transition_email.delay(entry.pk))
+    return entry
+
+
+ACTION_LABELS = {
+    "submit": _("отправить на согласование"),
+    "return": _("вернуть на доработку"),
+    "approve": _("утвердить"),
+    "certify": _("заверить"),
+    "reopen": _("открыть для изменений"),
+}
+
+
+@transaction.atomic
+def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
+    _require(user, roadmap.school, Role.DIRECTOR)
+    if roadmap.status in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED) and not roadmap.activities.exists():
+        raise ValidationError(_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой."))
+    return _transition(
+        roadmap,
+        user=user,
+        action="submit",
+        to_status=RoadmapStatus.SUBMITTED,
+        allowed_from=(RoadmapStatus.DRAFT, RoadmapStatus.RETURNED),
+    )
+
+
+@transaction.atomic
+def roadmap_return(*, roadmap: Roadmap, user: User, comment: str) -> RoadmapTransition:
+    _require(user, roadmap.school, Role.METHODIST)
+    if not comment.strip():
+        raise ValidationError(_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя."))
+    return _transition(
+        roadmap,
+        user=user,
+        action="return",
+        to_status=RoadmapStatus.RETURNED,
+        allowed_from=(RoadmapStatus.SUBMITTED,),
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def roadmap_approve(*, roadmap: Roadmap, user: User, comment: str = "") -> RoadmapTransition:
+    _require(user, roadmap.school, Role.METHODIST)
+    return _transition(
+        roadmap,
+        user=user,
+        action="approve",
+        to_status=RoadmapStatus.APPROVED,
+        allowed_from=(RoadmapStatus.SUBMITTED,),
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
+    _require(user, roadmap.school, Role.CURATOR)
+    return _transition(
+        roadmap,
+        user=user,
+        action="certify",
+        to_status=None,
+        allowed_from=(RoadmapStatus.SUBMITTED, RoadmapStatus.APPROVED),
+    )
+
+
+@transaction.atomic
+def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTransition:
+    _require(user, roadmap.school, Role.METHODIST)
+    if not reason.strip():
+        raise ValidationError(_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя."))
+    return _transition(
+        roadmap,
+        user=user,
+        action="reopen",
+        to_status=RoadmapStatus.RETURNED,
+        allowed_from=(RoadmapStatus.APPROVED,),
+        comment=reason.strip(),
+    )

@@ -1,0 +1,103 @@
+"""Views of the export of quarterly report lines to Excel (methodists, coordinators, admins)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.exporting import XLSX_CONTENT_TYPE
+
+from .exports import can_export, export_jobs_for, export_schools_for
+from .models import QuarterlyReport, ReportExportJob
+from .services.exports import report_export_create
+
+JOBS_SHOWN = 20
+
+
+def _period(value: str | None) -> tuple[int, int] | None:
+    """ "2021-Q3" → (2021, 3); None when the value is not a quarter."""
+    try:
+        year, quarter = (value or "").split("-Q")
+        return int(year), int(quarter)
+    except ValueError:
+        return None
+
+
+def _periods(user) -> list[tuple[str, str]]:
+    """The quarters that have reports in the user's export scope, newest first."""
+    rows = (
+        QuarterlyReport.objects.filter(roadmap__school__in=export_schools_for(user))
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .distinct()
+    )
+    return [(f"{y}-Q{q}", f"{q} квартал {y} г.") for y, q in rows]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_export(request: HttpRequest) -> HttpResponse:
+    """«Выгрузить отчёты ОО в Excel»: choose the quarters, queue the job, see the user's exports."""
+    if not can_export(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        start, end = _period(request.POST.get("period_from")), _period(request.POST.get("period_to"))
+        if start is None or end is None:
+            messages.error(request, "Выберите квартал начала и квартал окончания периода.")
+            return redirect("roadmaps:report-export")
+        try:
+            job = report_export_create(user=request.user, period_from=start, period_to=end)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("roadmaps:report-export")
+        messages.success(request, f"Выгрузка №{job.pk} за {job.period_label} поставлена в очередь.")
+        return redirect("roadmaps:report-export")
+    periods = _periods(request.user)
+    jobs = list(export_jobs_for(request.user)[:JOBS_SHOWN])
+    running = next((job for job in jobs if job.is_running), None)
+    return render(
+        request,
+        "roadmaps/report_export.html",
+        {
+            "periods": periods,
+            "period_from": periods[-1][0] if periods else "",
+            "period_to": periods[0][0] if periods else "",
+            "jobs": jobs,
+            "running": running,
+            "badges": {"queued": "secondary", "running": "info", "done": "success", "failed": "danger"},
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's state for the page's polling script."""
+    if not can_export(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(export_jobs_for(request.user), pk=pk)
+    return JsonResponse({"running": job.is_running, "status": job.status, "status_label": job.get_status_display()})
+
+
+@login_required
+@require_GET
+def report_export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished file, to the user who asked for it only."""
+    if not can_export(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(export_jobs_for(request.user), pk=pk, status=ReportExportJob.Status.DONE)
+    if not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

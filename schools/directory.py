@@ -1,0 +1,448 @@
+"""Reads for the schools pages (directory, registry, school card), always through the user's scope
+(`selectors.schools_for`). Each function runs a fixed number of queries, whatever the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role, User
+
+from .models import (
+    Category,
+    CuratorAssignment,
+    LowResultCause,
+    Municipality,
+    PartnerAssignment,
+    RegistryEntry,
+    RiskFactor,
+    RiskLevel,
+    RiskProfileEntry,
+    School,
+    academic_year_label,
+)
+from .selectors import academic_year_of, schools_for
+
+NOT_IN_REGISTRY = "none"
+
+
+def text_search_q(query: str, *fields: str) -> Q:
+    """Case-insensitive search that also works for Cyrillic on SQLite (whose LIKE folds ASCII only):
+    besides `icontains` it tries the lower-case, capitalised and upper-case spellings."""
+    query = " ".join(query.split())
+    q = Q()
+    if not query:
+        return q
+    variants = {query, query.lower(), query.upper(), query.capitalize(), query[:1].upper() + query[1:]}
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": query})
+        for variant in variants:
+            q |= Q(**{f"{name}__contains": variant})
+    return q
+
+
+def active_curators_q(today: dt.date, prefix: str = "") -> Q:
+    p = prefix
+    return Q(**{f"{p}assigned_on__lte": today}) & (
+        Q(**{f"{p}unassigned_on__isnull": True}) | Q(**{f"{p}unassigned_on__gte": today})
+    )
+
+
+# --- Directory ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolFilters:
+    query: str = ""
+    municipality_id: int | None = None
+    category: str = ""
+    academic_year: int | None = None
+    leader: bool | None = None
+    sort: str = "name"
+
+
+# Sort keys of the directory (a leading "-" reverses): key → ordering.
+SCHOOL_SORTS: dict[str, tuple[str, ...]] = {
+    "code": ("code",),
+    "name": ("name", "pk"),
+    "municipality": ("municipality__name", "name", "pk"),
+    "teachers": ("teachers_count", "name", "pk"),
+    "pupils": ("pupils_count", "name", "pk"),
+}
+
+
+def school_ordering(sort: str) -> tuple[str, ...]:
+    descending = sort.startswith("-")
+    fields = SCHOOL_SORTS.get(sort.lstrip("-"), SCHOOL_SORTS["name"])
+    if not descending:
+        return fields
+    return (f"-{fields[0]}", *fields[1:])
+
+
+def school_list(user: User, filters: SchoolFilters) -> QuerySet[School]:
+    """The user's schools filtered for the directory, with the registry entries and current
+    curators prefetched (the registry entries of the chosen year only, when one is chosen)."""
+    today = timezone.localdate()
+    qs = schools_for(user).select_related("municipality")
+    if filters.query:
+        qs = qs.filter(text_search_q(filters.query, "name", "code"))
+    if filters.municipality_id:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    if filters.leader is not None:
+        qs = qs.filter(is_leader=filters.leader)
+    entries_in_year = RegistryEntry.objects.all()
+    if filters.academic_year:
+        entries_in_year = entries_in_year.filter(academic_year=filters.academic_year)
+    if filters.category == NOT_IN_REGISTRY:
+        qs = qs.exclude(pk__in=entries_in_year.values("school_id"))
+    elif filters.category:
+        qs = qs.filter(pk__in=entries_in_year.filter(category=filters.category).values("school_id"))
+    elif filters.academic_year:
+        qs = qs.filter(pk__in=entries_in_year.values("school_id"))
+    return qs.order_by(*school_ordering(filters.sort)).prefetch_related(
+        Prefetch("registry_entries", queryset=entries_in_year.order_by("-academic_year"), to_attr="registry_list"),
+        Prefetch(
+            "curator_assignments",
+            queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
+            to_attr="active_curators",
+        ),
+    )
+
+
+def municipalities_of_schools(user: User) -> QuerySet[Municipality]:
+    """Municipalities in which the user sees at least one school (for the directory filter)."""
+    return Municipality.objects.filter(pk__in=schools_for(user).values("municipality_id")).order_by("name")
+
+
+def registry_years(schools: QuerySet[School]) -> list[int]:
+    """Academic years that have registry entries for these schools, newest first."""
+    return list(
+        RegistryEntry.objects.filter(school__in=schools.values("pk"))
+        .order_by("-academic_year")
+        .values_list("academic_year", flat=True)
+        .distinct()
+    )
+
+
+def curator_candidates(school: School) -> QuerySet[User]:
+    """Active users with the curator role who already curate in the school's region or curate
+    nothing yet: a methodist picks among them without seeing other regions' staff."""
+    region_id = school.municipality.region_id
+    curating_elsewhere = CuratorAssignment.objects.exclude(school__municipality__region_id=region_id).values("user_id")
+    curating_here = CuratorAssignment.objects.filter(school__municipality__region_id=region_id).values("user_id")
+    return (
+        User.objects.filter(memberships__role=Role.CURATOR, is_active=True)
+        .filter(Q(pk__in=curating_here) | ~Q(pk__in=curating_elsewhere.filter(user__isnull=False)))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# --- Registry page --------------------------------------------------------------------------
+
+
+def registry_year_with_data(entries: QuerySet[RegistryEntry]) -> int:
+    """The current academic year, or the latest earlier one with registry entries when the current
+    one has none yet (the registry of a new year is approved during its first weeks)."""
+    current = academic_year_of(timezone.localdate())
+    latest = entries.filter(academic_year__lte=current).aggregate(year=Max("academic_year"))["year"]
+    return latest if latest is not None else current
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    academic_year: int
+    query: str = ""
+    municipality_id: int | None = None
+    category: str = ""
+    status: str = ""  # "" | "active" | "excluded"
+
+
+def registry_entries(schools: QuerySet[School], filters: RegistryFilters) -> QuerySet[RegistryEntry]:
+    """Registry entries of one academic year for the given (already scoped) schools."""
+    today = timezone.localdate()
+    qs = RegistryEntry.objects.filter(school__in=schools.values("pk"), academic_year=filters.academic_year)
+    if filters.query:
+        qs = qs.filter(text_search_q(filters.query, "school__name", "school__code"))
+    if filters.municipality_id:
+        qs = qs.filter(school__municipality_id=filters.municipality_id)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status == "active":
+        qs = qs.filter(excluded_on__isnull=True)
+    elif filters.status == "excluded":
+        qs = qs.filter(excluded_on__isnull=False)
+    return (
+        qs.select_related("school__municipality")
+        .prefetch_related(
+            Prefetch(
+                "school__curator_assignments",
+                queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
+                to_attr="active_curators",
+            )
+        )
+        .order_by("school__municipality__name", "school__name")
+    )
+
+
+def registry_totals(entries: QuerySet[RegistryEntry]) -> dict[str, int]:
+    """Entries, by category, and how many were excluded, in one aggregate query."""
+    return entries.order_by().aggregate(
+        total=Count("pk"),
+        shnor=Count("pk", filter=Q(category=Category.SHNOR)),
+        shfnsu=Count("pk", filter=Q(category=Category.SHFNSU)),
+        excluded=Count("pk", filter=Q(excluded_on__isnull=False)),
+    )
+
+
+# --- School card ----------------------------------------------------------------------------
+
+
+def risk_factors_for_year(year: int, catalogue: list[RiskFactor] | None = None) -> list[RiskFactor]:
+    """The catalogue version that applies to `year`: the latest version not after the year (the
+    oldest version for years before the first one)."""
+    factors = catalogue if catalogue is not None else list(RiskFactor.objects.order_by("version", "order", "pk"))
+    versions = sorted({f.version for f in factors})
+    if not versions:
+        return []
+    applicable = [v for v in versions if v <= year]
+    version = applicable[-1] if applicable else versions[0]
+    return [f for f in factors if f.version == version]
+
+
+@dataclass
+class RiskRow:
+    factor: RiskFactor
+    level: str
+    level_label: str
+
+
+@dataclass
+class HistoryChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEvent:
+    date: dt.datetime
+    user: str
+    subject: str
+    action: str
+    changes: list[HistoryChange] = field(default_factory=list)
+
+
+ACTIONS = {"+": _("Создание"), "~": _("Изменение"), "-": _("Удаление")}
+LEVEL_CSS = {RiskLevel.HIGH: "danger", RiskLevel.MEDIUM: "warning", RiskLevel.LOW: "success"}
+
+
+def _display(model_field, value: Any, names: dict[tuple[type, Any], str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.name == "academic_year":
+        return academic_year_label(value)
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if getattr(model_field, "remote_field", None) is not None:
+        return names.get((model_field.related_model, value), f"№ {value}")
+    if isinstance(value, bool):
+        return str(_("да") if value else _("нет"))
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _subject(record, names: dict[tuple[type, Any], str]) -> str:
+    model = record.instance_type
+    if model is School:
+        return str(_("Сведения об ОО"))
+    if model is RegistryEntry:
+        return _("Реестр, %(year)s уч. год") % {"year": academic_year_label(record.academic_year)}
+    if model is CuratorAssignment:
+        return _("Куратор: %(name)s") % {"name": record.full_name}
+    if model is PartnerAssignment:
+        return _("Школа-наставник: %(name)s") % {"name": names.get((School, record.leader_id), "—")}
+    if model is RiskProfileEntry:
+        return _("Рисковый профиль %(year)s г.: %(factor)s") % {
+            "year": record.year,
+            "factor": names.get((RiskFactor, record.factor_id), "—"),
+        }
+    if model is LowResultCause:
+        return _("Причина низких результатов, %(year)s г.") % {"year": record.year}
+    return str(model._meta.verbose_name)
+
+
+HISTORY_SKIP = {"id", "school"}
+FIELD_LABELS = {"academic_year": _("Учебный год")}
+# Fields a creation event need not repeat: the event's subject already names them.
+SUBJECT_FIELDS: dict[type, set[str]] = {
+    RegistryEntry: {"academic_year"},
+    CuratorAssignment: {"full_name"},
+    PartnerAssignment: {"leader"},
+    RiskProfileEntry: {"year", "factor"},
+    LowResultCause: {"year"},
+}
+
+
+def _label(model_field) -> str:
+    return str(FIELD_LABELS.get(model_field.name) or capfirst(str(model_field.verbose_name)))
+
+
+def school_history(
+    school: School, *, limit: int = 100, catalogue: list[RiskFactor] | None = None
+) -> list[HistoryEvent]:
+    """Who changed what and when in the school's data, newest first (at most `limit` events).
+
+    One query per tracked model plus one per kind of referenced object, whatever the history size.
+    """
+    sources = [
+        School.history.filter(id=school.pk),
+        RegistryEntry.history.filter(school_id=school.pk),
+        CuratorAssignment.history.filter(school_id=school.pk),
+        PartnerAssignment.history.filter(school_id=school.pk),
+        RiskProfileEntry.history.filter(school_id=school.pk),
+        LowResultCause.history.filter(school_id=school.pk),
+    ]
+    groups: list[list] = []
+    wanted: dict[type, set] = {}
+    for qs in sources:
+        records = list(qs.select_related("history_user").order_by("id", "history_date", "history_id"))
+        by_object: dict[int, list] = {}
+        for record in records:
+            by_object.setdefault(record.id, []).append(record)
+            for f in record.instance_type._meta.concrete_fields:
+                if f.remote_field is not None and f.name not in HISTORY_SKIP:
+                    value = getattr(record, f.attname)
+                    if value is not None:
+                        wanted.setdefault(f.related_model, set()).add(value)
+        groups.extend(by_object.values())
+
+    names: dict[tuple[type, Any], str] = {}
+    if catalogue is not None:  # already loaded for the risk profile: no need to query it again
+        names.update({(RiskFactor, factor.pk): str(factor) for factor in catalogue})
+        wanted[RiskFactor] = wanted.get(RiskFactor, set()) - {factor.pk for factor in catalogue}
+    for model, pks in wanted.items():
+        if not pks:
+            continue
+        for obj in model._default_manager.filter(pk__in=pks):
+            label = obj.full_name if isinstance(obj, User) else str(obj)
+            names[(model, obj.pk)] = label
+
+    events: list[HistoryEvent] = []
+    for records in groups:
+        previous = None
+        for record in records:
+            model = record.instance_type
+            fields = {f.name: f for f in model._meta.concrete_fields if f.name not in HISTORY_SKIP and f.editable}
+            changes: list[HistoryChange] = []
+            if record.history_type == "~" and previous is not None:
+                delta = record.diff_against(previous, included_fields=list(fields))
+                for change in delta.changes:
+                    f = fields[change.field]
+                    changes.append(
+                        HistoryChange(
+                            _label(f),
+                            _display(f, change.old, names),
+                            _display(f, change.new, names),
+                        )
+                    )
+                if not changes:
+                    previous = record
+                    continue
+            elif record.history_type == "+":
+                shown = SUBJECT_FIELDS.get(model, set())
+                for name, f in fields.items():
+                    value = getattr(record, f.attname)
+                    if name in shown or (model is School and name == "is_leader" and not value):
+                        continue
+                    if value not in (None, ""):
+                        changes.append(HistoryChange(_label(f), "", _display(f, value, names)))
+            user = record.history_user
+            events.append(
+                HistoryEvent(
+                    date=record.history_date,
+                    user=user.full_name if user is not None else str(_("Система (импорт, загрузка данных)")),
+                    subject=_subject(record, names),
+                    action=str(ACTIONS.get(record.history_type, record.history_type)),
+                    changes=changes,
+                )
+            )
+            previous = record
+    events.sort(key=lambda e: e.date, reverse=True)
+    return events[:limit]
+
+
+def risk_profile_rows(school: School, year: int, catalogue: list[RiskFactor]) -> tuple[list[RiskRow], list[RiskRow]]:
+    """Rows for the year's catalogue version, and rows of that year recorded against factors of
+    another version (kept visible rather than silently hidden)."""
+    factors = risk_factors_for_year(year, catalogue)
+    entries = {e.factor_id: e for e in RiskProfileEntry.objects.filter(school=school, year=year)}
+    labels = dict(RiskLevel.choices)
+    rows = []
+    for factor in factors:
+        entry = entries.pop(factor.pk, None)
+        level = entry.level if entry else ""
+        rows.append(RiskRow(factor, level, str(labels.get(level, _("не оценивался")))))
+    by_pk = {f.pk: f for f in catalogue}
+    others = [RiskRow(by_pk[e.factor_id], e.level, str(labels.get(e.level, e.level))) for e in entries.values()]
+    return rows, others
+
+
+def risk_years(school: School) -> list[int]:
+    """Years for which the school has a risk profile, newest first."""
+    return sorted(
+        set(RiskProfileEntry.objects.filter(school=school).order_by().values_list("year", flat=True).distinct()),
+        reverse=True,
+    )
+
+
+def risk_year_choices(years_with_data: list[int], catalogue: list[RiskFactor], chosen: int) -> list[int]:
+    """Years offered for the risk profile: those with data, the catalogue versions' years, the
+    current year and the chosen one, newest first."""
+    years = {*years_with_data, *(f.version for f in catalogue), timezone.localdate().year, chosen}
+    return sorted(years, reverse=True)
+
+
+def school_card(user: User, school: School) -> dict[str, Any]:
+    """Everything the card shows about a school, in a fixed number of queries."""
+    today = timezone.localdate()
+    registry = list(school.registry_entries.order_by("-academic_year"))
+    curators = list(school.curator_assignments.select_related("user").order_by("-assigned_on", "full_name"))
+    partners = list(
+        school.partner_assignments.select_related("leader__municipality").order_by("-date_from", "leader__name")
+    )
+    mentored = list(
+        school.mentored_assignments.select_related("school__municipality").order_by("-date_from", "school__name")
+    )
+    linked = {p.leader_id for p in partners} | {m.school_id for m in mentored}
+    visible = set(schools_for(user).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+    causes = list(school.low_result_causes.order_by("-year", "pk"))
+    causes_by_year: dict[int, list[LowResultCause]] = {}
+    for cause in causes:
+        causes_by_year.setdefault(cause.year, []).append(cause)
+    return {
+        "registry": registry,
+        "current_entry": registry[0] if registry else None,
+        "current_curators": [c for c in curators if c.assigned_on <= today and not _ended(c.unassigned_on, today)],
+        "past_curators": [c for c in curators if _ended(c.unassigned_on, today) or c.assigned_on > today],
+        "partners": partners,
+        "mentored": mentored,
+        "visible_school_ids": visible,
+        "causes_by_year": sorted(causes_by_year.items(), reverse=True),
+        "current_academic_year": academic_year_of(today),
+    }
+
+
+def _ended(day: dt.date | None, today: dt.date) -> bool:
+    return day is not None and day < today
+
+
+def category_label(code: str) -> str:
+    return str(dict(Category.choices).get(code, code))

@@ -1,0 +1,488 @@
+"""Workbook sheets of the schools app: `Муниципалитеты`, `ОО`, `Реестр`.
+
+Empty optional cells leave an existing value unchanged, so a partly filled sheet never wipes data.
+A web import by a coordinator may only touch their region; the command and admins touch anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from portal.models import Membership, Role, User
+from portal.workbook import (
+    ImportContext,
+    RowError,
+    SheetImporter,
+    clean_text,
+    normalize_name,
+    parse_academic_year,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_text,
+    register,
+)
+
+from .models import (
+    Category,
+    CuratorAssignment,
+    Municipality,
+    PartnerAssignment,
+    Region,
+    RegistryEntry,
+    School,
+    academic_year_bounds,
+    academic_year_label,
+)
+
+
+def _d(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+def _apply(obj: Any, values: dict[str, Any]) -> list[str]:
+    """Set the values that differ; return the names of the changed fields (the previous values are
+    kept on the object for the preview)."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    obj._import_previous = {name: getattr(obj, name) for name in changed}
+    for name in changed:
+        setattr(obj, name, values[name])
+    return changed
+
+
+def _shown(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, dt.date):
+        return _d(value)
+    if field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _seen(ctx: ImportContext, key: str, value: Any, column: str) -> None:
+    """Reject a value that an earlier row of the same sheet already used."""
+    rows: dict[Any, int] = ctx.data.setdefault(key, {})
+    if value in rows:
+        raise RowError(column, _("повторяет строку %(row)s") % {"row": rows[value]})
+    rows[value] = ctx.row_number or 0
+
+
+# --------------------------------------------------------------------------------------------
+# Муниципалитеты
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityRow:
+    row: int
+    code: str
+    name: str
+    region: Region | None
+    new_region: tuple[str, str] | None
+    authority: str
+    head_name: str
+    existing: Municipality | None
+
+
+@register
+class MunicipalityImporter(SheetImporter):
+    sheet_name = "Муниципалитеты"
+    columns = ("Код", "Наименование", "Код региона", "Регион", "Орган управления образованием", "Руководитель")
+    order = 10
+
+    def clean_row(self, row: dict[str, Any], ctx: ImportContext) -> MunicipalityRow:
+        code = parse_text(row["Код"], "Код", required=True, max_length=32)
+        _seen(ctx, "municipality_codes", code.casefold(), "Код")
+        name = parse_text(row["Наименование"], "Наименование", required=True, max_length=255)
+        region_code = parse_text(row["Код региона"], "Код региона", required=True, max_length=32)
+        region_name = parse_text(row["Регион"], "Регион", max_length=255)
+        authority = parse_text(row["Орган управления образованием"], "Орган управления образованием", max_length=500)
+        head_name = parse_text(row["Руководитель"], "Руководитель", max_length=255)
+
+        region = Region.objects.filter(code__iexact=region_code).first()
+        if region is None:
+            region = next(
+                (r for r in Region.objects.all() if normalize_name(r.name) == normalize_name(region_code)), None
+            )
+        new_region = None
+        if region is None:
+            if not ctx.unrestricted:
+                raise RowError("Код региона", _("регион «%(v)s» не найден") % {"v": region_code})
+            if not region_name:
+                raise RowError("Регион", _("для нового региона «%(v)s» укажите наименование") % {"v": region_code})
+            new_region = (region_code, region_name)
+        elif not ctx.can_touch_region(region):
+            raise RowError("Код региона", _("регион «%(v)s» вне вашей зоны ответственности") % {"v": region.name})
+
+        existing = Municipality.objects.filter(code__iexact=code).select_related("region").first()
+        if existing is not None:
+            if not ctx.can_touch_municipality(existing):
+                raise RowError("Код", _("муниципалитет «%(v)s» вне вашей зоны ответственности") % {"v": existing.name})
+            if region is not None and existing.region_id != region.pk and not ctx.unrestricted:
+                raise RowError(
+                    "Код региона", _("перенос муниципалитета в другой регион доступен только администратору")
+                )
+        return MunicipalityRow(ctx.row_number or 0, code, name, region, new_region, authority, head_name, existing)
+
+    def write(self, cleaned_rows: list[MunicipalityRow], ctx: ImportContext) -> tuple[int, int]:
+        created = updated = 0
+        new_regions: dict[str, Region] = {}
+        for r in cleaned_rows:
+            ctx.row_number = r.row
+            region = r.region
+            if region is None:
+                assert r.new_region is not None
+                region_code, region_name = r.new_region
+                region = new_regions.get(region_code.casefold())
+                if region is None:
+                    region = Region(code=region_code, name=region_name)
+                    region.full_clean()
+                    region.save()
+                    new_regions[region_code.casefold()] = region
+                    created += 1
+                    ctx.change("create", _("регион %(code)s «%(name)s»") % {"code": region_code, "name": region_name})
+            values: dict[str, Any] = {"name": r.name, "region": region}
+            if r.authority:
+                values["authority"] = r.authority
+            if r.head_name:
+                values["head_name"] = r.head_name
+            if r.existing is None:
+                municipality = Municipality(code=r.code, **values)
+                municipality.full_clean()
+                municipality.save()
+                created += 1
+                ctx.change(
+                    "create",
+                    _("%(code)s «%(name)s» (%(region)s)") % {"code": r.code, "name": r.name, "region": region.name},
+                )
+                continue
+            changed = _apply(r.existing, values)
+            if changed:
+                r.existing.full_clean()
+                r.existing.save(update_fields=changed)
+                updated += 1
+                ctx.change(
+                    "update",
+                    _("%(code)s «%(name)s»: %(fields)s")
+                    % {
+                        "code": r.existing.code,
+                        "name": r.existing.name,
+                        "fields": _field_names(Municipality, changed, r.existing),
+                    },
+                )
+        return created, updated
+
+
+def _field_names(model: type, names: list[str], obj: Any = None) -> str:
+    """«педагогов: 17 → 18; тип: СОШ → ООШ» for the preview."""
+    previous = getattr(obj, "_import_previous", {}) if obj is not None else {}
+    parts = []
+    for name in names:
+        field = model._meta.get_field(name)
+        label = str(field.verbose_name)
+        if name in previous:
+            label += f": {_shown(field, previous[name])} → {_shown(field, getattr(obj, name))}"
+        parts.append(label)
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# ОО
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SchoolRow:
+    row: int
+    code: str
+    values: dict[str, Any]
+    existing: School | None
+
+
+@register
+class SchoolImporter(SheetImporter):
+    sheet_name = "ОО"
+    columns = ("Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер")
+    order = 20
+
+    def clean_row(self, row: dict[str, Any], ctx: ImportContext) -> SchoolRow:
+        code = parse_text(row["Код ОО"], "Код ОО", required=True, max_length=32)
+        _seen(ctx, "school_codes", code.casefold(), "Код ОО")
+        existing = ctx.find_school(code, "Код ОО", by_name=False)
+        if existing is not None and not ctx.can_touch_school(existing):
+            raise RowError("Код ОО", _("ОО «%(v)s» вне вашей зоны ответственности") % {"v": existing.name})
+        name = parse_text(row["Наименование"], "Наименование", required=existing is None, max_length=500)
+        municipality = None
+        if existing is None or not _empty(row["Муниципалитет"]):
+            municipality = ctx.lookup(Municipality, row["Муниципалитет"], "Муниципалитет", what=_("муниципалитет"))
+            if not ctx.can_touch_municipality(municipality):
+                raise RowError(
+                    "Муниципалитет",
+                    _("муниципалитет «%(v)s» вне вашей зоны ответственности") % {"v": municipality.name},
+                )
+        values: dict[str, Any] = {}
+        if name:
+            values["name"] = name
+        if municipality is not None:
+            values["municipality"] = municipality
+        kind = parse_text(row["Тип"], "Тип", max_length=100)
+        if kind:
+            values["kind"] = kind
+        director = parse_text(row["Директор"], "Директор", max_length=255)
+        if director:
+            values["director_name"] = director
+        teachers = parse_int(row["Педагогов"], "Педагогов", max_value=100_000)
+        if teachers is not None:
+            values["teachers_count"] = teachers
+        pupils = parse_int(row["Обучающихся"], "Обучающихся", max_value=1_000_000)
+        if pupils is not None:
+            values["pupils_count"] = pupils
+        if not _empty(row["Школа-лидер"]) or existing is None:
+            values["is_leader"] = parse_bool(row["Школа-лидер"], "Школа-лидер", default=False)
+        return SchoolRow(ctx.row_number or 0, code, values, existing)
+
+    def write(self, cleaned_rows: list[SchoolRow], ctx: ImportContext) -> tuple[int, int]:
+        created = updated = 0
+        for r in cleaned_rows:
+            ctx.row_number = r.row
+            if r.existing is None:
+                school = School(code=r.code, **r.values)
+                school.full_clean()
+                school.save()
+                created += 1
+                ctx.change(
+                    "create",
+                    _("%(code)s «%(name)s» (%(m)s)")
+                    % {"code": r.code, "name": school.name, "m": school.municipality.name},
+                )
+                continue
+            changed = _apply(r.existing, r.values)
+            if changed:
+                r.existing.full_clean()
+                r.existing.save(update_fields=changed)
+                updated += 1
+                ctx.change(
+                    "update",
+                    _("%(code)s «%(name)s»: %(fields)s")
+                    % {
+                        "code": r.existing.code,
+                        "name": r.existing.name,
+                        "fields": _field_names(School, changed, r.existing),
+                    },
+                )
+        return created, updated
+
+
+def _empty(value: Any) -> bool:
+    return not clean_text(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Реестр
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegistryRow:
+    row: int
+    school: School
+    year: int
+    values: dict[str, Any]
+    existing: RegistryEntry | None
+    curator: str
+    leader: School | None
+
+
+@register
+class RegistryImporter(SheetImporter):
+    sheet_name = "Реестр"
+    columns = (
+        "Код ОО",
+        "Учебный год",
+        "Категория",
+        "Основание",
+        "Дата включения",
+        "Дата исключения",
+        "Обоснование исключения",
+        "Куратор",
+        "Школа-наставник",
+    )
+    order = 30
+
+    def clean_row(self, row: dict[str, Any], ctx: ImportContext) -> RegistryRow | None:
+        # The template lists the scope's schools with nothing else filled in: such a row is blank.
+        if all(_empty(v) for k, v in row.items() if k != "Код ОО"):
+            return None
+        school = ctx.school(row["Код ОО"], "Код ОО")
+        year = parse_academic_year(row["Учебный год"], "Учебный год")
+        _seen(ctx, "registry_keys", (school.pk, year), "Учебный год")
+        existing = RegistryEntry.objects.filter(school=school, academic_year=year).first()
+        year_start, year_end = academic_year_bounds(year)
+
+        values: dict[str, Any] = {}
+        if existing is None or not _empty(row["Категория"]):
+            values["category"] = parse_choice(row["Категория"], Category, "Категория")
+        basis = parse_text(row["Основание"], "Основание")
+        if basis:
+            values["basis"] = basis
+        included_on = parse_date(row["Дата включения"], "Дата включения", required=existing is None)
+        if included_on is not None:
+            if not (year_start <= included_on <= year_end):
+                raise RowError(
+                    "Дата включения",
+                    _("дата %(d)s вне учебного года %(y)s (%(from)s–%(to)s)")
+                    % {
+                        "d": _d(included_on),
+                        "y": academic_year_label(year),
+                        "from": _d(year_start),
+                        "to": _d(year_end),
+                    },
+                )
+            values["included_on"] = included_on
+        excluded_on = parse_date(row["Дата исключения"], "Дата исключения")
+        reason = parse_text(row["Обоснование исключения"], "Обоснование исключения")
+        effective_included = included_on or (existing.included_on if existing else None)
+        if excluded_on is not None:
+            if effective_included and excluded_on < effective_included:
+                raise RowError(
+                    "Дата исключения",
+                    _("дата исключения %(e)s раньше даты включения %(i)s")
+                    % {"e": _d(excluded_on), "i": _d(effective_included)},
+                )
+            if not reason and not (existing and existing.exclusion_reason):
+                raise RowError("Обоснование исключения", _("при исключении ОО из реестра укажите обоснование"))
+            values["excluded_on"] = excluded_on
+        elif reason and not (existing and existing.excluded_on):
+            raise RowError("Дата исключения", _("указано обоснование исключения, но не указана дата исключения"))
+        if reason:
+            values["exclusion_reason"] = reason
+
+        curator = parse_text(row["Куратор"], "Куратор", max_length=255)
+        if curator and len(curator.split()) < 2:
+            raise RowError("Куратор", _("укажите фамилию, имя и отчество куратора, получено «%(v)s»") % {"v": curator})
+        leader = None
+        if not _empty(row["Школа-наставник"]):
+            leader = ctx.school(row["Школа-наставник"], "Школа-наставник", check_scope=False)
+            if leader.pk == school.pk:
+                raise RowError("Школа-наставник", _("ОО не может быть наставником самой себе"))
+        return RegistryRow(ctx.row_number or 0, school, year, values, existing, curator, leader)
+
+    def write(self, cleaned_rows: list[RegistryRow], ctx: ImportContext) -> tuple[int, int]:
+        created = updated = 0
+        curator_users = _curator_users()
+        for r in cleaned_rows:
+            ctx.row_number = r.row
+            label = f"{r.school.code} «{r.school.name}», {academic_year_label(r.year)}"
+            if r.existing is None:
+                entry = RegistryEntry(school=r.school, academic_year=r.year, **r.values)
+                entry.full_clean()
+                entry.save()
+                created += 1
+                ctx.change("create", _("запись реестра: %(l)s") % {"l": label})
+            else:
+                changed = _apply(r.existing, r.values)
+                if changed:
+                    r.existing.full_clean()
+                    r.existing.save(update_fields=changed)
+                    updated += 1
+                    ctx.change(
+                        "update",
+                        _("запись реестра: %(l)s: %(f)s")
+                        % {"l": label, "f": _field_names(RegistryEntry, changed, r.existing)},
+                    )
+            year_start, year_end = academic_year_bounds(r.year)
+            if r.curator:
+                c, u = _curator_write(r, ctx, curator_users, year_start, year_end, label)
+                created += c
+                updated += u
+            if r.leader is not None:
+                c, u = _partner_write(r, ctx, year_start, year_end, label)
+                created += c
+                updated += u
+        return created, updated
+
+
+def _curator_users() -> dict[str, list[User]]:
+    """Users holding the curator role, by normalised full name."""
+    users: dict[str, list[User]] = {}
+    ids = Membership.objects.filter(role=Role.CURATOR).values_list("user_id", flat=True)
+    for user in User.objects.filter(pk__in=ids, is_active=True):
+        users.setdefault(normalize_name(user.full_name), []).append(user)
+    return users
+
+
+def _curator_write(
+    r: RegistryRow,
+    ctx: ImportContext,
+    curator_users: dict[str, list[User]],
+    year_start: dt.date,
+    year_end: dt.date,
+    label: str,
+) -> tuple[int, int]:
+    """Assign the named curator for the year unless an assignment covering it already exists."""
+    key = normalize_name(r.curator)
+    matches = curator_users.get(key, [])
+    user = matches[0] if len(matches) == 1 else None
+    assigned_on = r.values.get("included_on") or (r.existing.included_on if r.existing else year_start)
+    for assignment in CuratorAssignment.objects.filter(school=r.school):
+        if normalize_name(assignment.full_name) != key:
+            continue
+        # Any assignment of this curator during the year (from the inclusion on) already covers it.
+        still_open = assignment.unassigned_on is None or assignment.unassigned_on >= assigned_on
+        if assignment.assigned_on <= year_end and still_open:
+            if user is not None and assignment.user_id is None:
+                assignment.user = user
+                assignment.save(update_fields=["user"])
+                ctx.change(
+                    "update", _("куратор %(n)s (%(l)s): связан с учётной записью") % {"n": r.curator, "l": label}
+                )
+                return 0, 1
+            return 0, 0
+    assignment = CuratorAssignment(school=r.school, user=user, full_name=r.curator, assigned_on=assigned_on)
+    assignment.full_clean()
+    assignment.save()
+    account = _(" (учётная запись %(u)s)") % {"u": user.username} if user else ""
+    ctx.change(
+        "create",
+        _("куратор %(n)s%(a)s: %(l)s с %(d)s") % {"n": r.curator, "a": account, "l": label, "d": _d(assigned_on)},
+    )
+    return 1, 0
+
+
+def _partner_write(
+    r: RegistryRow, ctx: ImportContext, year_start: dt.date, year_end: dt.date, label: str
+) -> tuple[int, int]:
+    """Pair the school with its mentor for the academic year unless a pairing already covers it."""
+    assert r.leader is not None
+    # Any pairing of the two schools during the year already records the interaction.
+    covering = PartnerAssignment.objects.filter(school=r.school, leader=r.leader, date_from__lte=year_end).filter(
+        Q(date_to__isnull=True) | Q(date_to__gte=year_start)
+    )
+    if covering.exists():
+        return 0, 0
+    same_start = PartnerAssignment.objects.filter(school=r.school, leader=r.leader, date_from=year_start).first()
+    if same_start is not None:
+        # It ends before the year does: extend it to the year's end.
+        same_start.date_to = year_end
+        same_start.save(update_fields=["date_to"])
+        ctx.change(
+            "update",
+            _("школа-наставник %(leader)s для %(l)s: продлено до %(d)s")
+            % {"leader": r.leader.name, "l": label, "d": _d(year_end)},
+        )
+        return 0, 1
+    assignment = PartnerAssignment(school=r.school, leader=r.leader, date_from=year_start, date_to=year_end)
+    assignment.full_clean()
+    assignment.save()
+    ctx.change("create", _("школа-наставник %(leader)s для %(l)s") % {"leader": r.leader.name, "l": label})
+    return 1, 0

@@ -1,0 +1,124 @@
+"""Reads for pages: every query here is scoped to the user asking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.models import Role, User
+
+from .models import Municipality, Region, School
+
+
+def _memberships(user: User) -> list:
+    """The user's memberships with their school, municipality and region, cached on the user object
+    for the request (the home page lists them too: one query serves roles, scopes and that list)."""
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is None:
+        cached = (
+            list(user.memberships.select_related("school", "municipality", "region")) if user.is_authenticated else []
+        )
+        user._memberships_cache = cached
+    return cached
+
+
+def roles_of(user: User) -> set[str]:
+    """The set of role codes the user holds."""
+    roles = {m.role for m in _memberships(user)}
+    if user.is_authenticated and user.is_superuser:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def school_scope_q(user: User, *, roles: tuple[str, ...] | None = None, prefix: str = "") -> Q:
+    """A Q over School (or over a model reaching School through `prefix`, e.g. "school__") that
+    matches the schools this user may see through the given roles (all roles when None)."""
+    p = prefix
+    today = timezone.localdate()
+    if user.is_authenticated and user.is_superuser and (roles is None or Role.ADMIN in roles):
+        return Q()
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if roles is not None and m.role not in roles:
+            continue
+        if m.role == Role.ADMIN:
+            return Q()
+        if m.role == Role.DIRECTOR:
+            q |= Q(**{f"{p}pk" if p == "" else f"{p}id": m.school_id})
+        elif m.role == Role.CURATOR:
+            q |= Q(
+                **{
+                    f"{p}curator_assignments__user": user,
+                    f"{p}curator_assignments__assigned_on__lte": today,
+                }
+            ) & (
+                Q(**{f"{p}curator_assignments__unassigned_on__isnull": True})
+                | Q(**{f"{p}curator_assignments__unassigned_on__gte": today})
+            )
+        elif m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id:
+            q |= Q(**{f"{p}municipality_id": m.municipality_id})
+        elif m.role in (Role.HEAD, Role.COORDINATOR) and m.region_id:
+            q |= Q(**{f"{p}municipality__region_id": m.region_id})
+    return q
+
+
+def schools_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[School]:
+    """Return the schools this user may see (through the given roles, or any role)."""
+    return School.objects.filter(school_scope_q(user, roles=roles)).distinct()
+
+
+def municipalities_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Municipality]:
+    """Municipalities the user sees whole (methodist, head, coordinator, admin)."""
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if roles is not None and m.role not in roles:
+            continue
+        if m.role == Role.ADMIN:
+            return Municipality.objects.all()
+        if m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id:
+            q |= Q(pk=m.municipality_id)
+        elif m.role in (Role.HEAD, Role.COORDINATOR) and m.region_id:
+            q |= Q(region_id=m.region_id)
+    if user.is_authenticated and user.is_superuser:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(q).distinct()
+
+
+def regions_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Region]:
+    """Regions the user sees whole (coordinator, regional head, admin)."""
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if roles is not None and m.role not in roles:
+            continue
+        if m.role == Role.ADMIN:
+            return Region.objects.all()
+        if m.role in (Role.HEAD, Role.COORDINATOR) and m.region_id:
+            q |= Q(pk=m.region_id)
+    if user.is_authenticated and user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(q)
+
+
+def academic_year_of(day: dt.date) -> int:
+    """The start year of the academic year containing `day` (September to August)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def registry_active_q(date_from: dt.date, date_to: dt.date, prefix: str = "") -> Q:
+    """Registry entries active on any day of [date_from, date_to].
+
+    An entry is active from its inclusion date until its exclusion date, and never past the end
+    of its academic year (31 August).
+    """
+    p = prefix
+    return (
+        Q(**{f"{p}included_on__lte": date_to})
+        & (Q(**{f"{p}excluded_on__isnull": True}) | Q(**{f"{p}excluded_on__gte": date_from}))
+        & Q(**{f"{p}academic_year__gte": academic_year_of(date_from)})
+    )
