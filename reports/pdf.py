@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,18 @@ def _pdf_bytes(document) -> PdfBytes:
 def _layout(template_name: str, context: dict):
     html = render_to_string(template_name, context)
     fetcher = StaticOnlyFetcher()
-    stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri(), url_fetcher=fetcher)
-    return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(stylesheets=[stylesheet])
+    # @font-face rules only take effect through a FontConfiguration shared by the stylesheet and the
+    # layout: without it WeasyPrint silently falls back to whatever system font fontconfig offers.
+    fonts = FontConfiguration()
+    stylesheet = CSS(
+        string=STYLESHEET.read_text(encoding="utf-8"),
+        base_url=STYLESHEET.as_uri(),
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
+    return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

@@ -136,8 +136,12 @@ def make_reference(scenario, methodist):
 def pdf_text(data: bytes) -> str:
     """Text of a PDF through poppler's pdftotext (what a reader sees), without whitespace and hyphens,
     so that line and page breaks do not matter; compare with `squash(expected)`."""
+    import shutil
     import subprocess
 
+    from tests.conftest import require_service
+
+    require_service("poppler-utils (pdftotext)", shutil.which("pdftotext") is not None)
     out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
     return squash(out.stdout.decode("utf-8"))
 
