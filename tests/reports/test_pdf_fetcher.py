@@ -42,7 +42,11 @@ def test_render_pdf_ignores_remote_resources(monkeypatch, tmp_path, settings):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}]
     pdf = render_pdf("probe.html", {})
     assert pdf.startswith(b"%PDF")
+    import shutil
     import subprocess
 
+    from tests.conftest import require_service
+
+    require_service("poppler-utils (pdffonts)", shutil.which("pdffonts") is not None)
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "PTSerif" in fonts.replace("-", "")  # the shipped font is embedded
