@@ -14,14 +14,18 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
+    # Acknowledged after the run; a pool child killed mid-render (OOM, SIGKILL) puts the message
+    # back for the next child instead of losing it. job_claim takes the redelivery and bounds it.
     acks_late=True,
+    reject_on_worker_lost=True,
     soft_time_limit=services.SOFT_TIME_LIMIT,
     time_limit=services.HARD_TIME_LIMIT,
     name="reports.tasks.reference_render",
 )
 def reference_render(self, version_pk: int) -> str:
     """Render one version's PDF and xlsx. Idempotent: the job row is claimed with a conditional
-    UPDATE, a redelivered or repeated task finds it taken or done, and a rerun overwrites."""
+    UPDATE; a repeated task finds it taken or done, a redelivery of a run whose worker died takes it
+    over (see job_claim), and the PDF is written by a single UPDATE, so it is whole or absent."""
     task_id = getattr(self.request, "id", None) or ""
     if not services.job_claim(version_pk=version_pk, task_id=task_id):
         return "skipped"

@@ -41,7 +41,14 @@ def _queue_job(job: RenderJob, *, fresh: bool = False) -> None:
 
     if not fresh:
         RenderJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.QUEUED, step=0, message="", queued_at=timezone.now(), started_at=None, finished_at=None
+            status=JobStatus.QUEUED,
+            step=0,
+            message="",
+            attempts=0,
+            task_id="",
+            queued_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
         )
     version_pk = job.version_id
     transaction.on_commit(lambda: reference_render.delay(version_pk))
@@ -76,25 +83,47 @@ def job_retry(*, job: RenderJob, user: User) -> RenderJob:
     return locked
 
 
+# Claims of one queueing before a job that keeps killing its worker is failed instead of redelivered forever.
+MAX_ATTEMPTS = 3
+LOST_TOO_OFTEN = (
+    "Формирование справки прерывалось {n} раза: процесс обработки завершался аварийно. "
+    "Нажмите «Повторить»; если ошибка повторится, сообщите администратору."
+)
+
+
 def job_claim(*, version_pk: int, task_id: str = "") -> bool:
-    """Claim the job with a conditional UPDATE: only one worker renders a version at a time; a job
-    left running by a dead worker past the hard limit may be claimed again."""
+    """Claim the job with a conditional UPDATE: only one worker renders a version at a time.
+
+    Claimable are a queued job; a job left running by a dead worker past the hard limit; and a job
+    running under this very task id, which is a redelivery. The broker hands a message out again only
+    when the worker holding it is gone: a killed pool child (`reject_on_worker_lost`, the message is
+    requeued at once) or a lost worker process (after the Redis visibility timeout, longer than the
+    hard time limit), so the earlier run of that id is dead. A job claimed MAX_ATTEMPTS times since it
+    was queued (its render keeps killing the worker) is failed with a message instead of looping.
+    """
     now = timezone.now()
     stale = now - timedelta(seconds=HARD_TIME_LIMIT + 60)
-    claimed = (
-        RenderJob.objects.filter(version_id=version_pk)
-        .filter(Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, started_at__lt=stale))
-        .update(
-            status=JobStatus.RUNNING,
-            started_at=now,
-            finished_at=None,
-            step=0,
-            message="",
-            attempts=F("attempts") + 1,
-            task_id=task_id[:64],
-        )
+    lost = Q(status=JobStatus.RUNNING, started_at__lt=stale)
+    if task_id:
+        lost |= Q(status=JobStatus.RUNNING, task_id=task_id[:64])
+    jobs = RenderJob.objects.filter(version_id=version_pk)
+    claimed = jobs.filter(Q(status=JobStatus.QUEUED) | (lost & Q(attempts__lt=MAX_ATTEMPTS))).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        finished_at=None,
+        step=0,
+        message="",
+        attempts=F("attempts") + 1,
+        task_id=task_id[:64],
     )
-    return claimed == 1
+    if claimed == 1:
+        return True
+    exhausted = jobs.filter(lost, attempts__gte=MAX_ATTEMPTS).update(
+        status=JobStatus.FAILED, message=LOST_TOO_OFTEN.format(n=MAX_ATTEMPTS), finished_at=now
+    )
+    if exhausted:
+        logger.error("Render job of version %s lost its worker %s times; marked failed", version_pk, MAX_ATTEMPTS)
+    return False
 
 
 def job_progress(*, version_pk: int, step: int, message: str) -> None:
