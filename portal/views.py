@@ -102,7 +102,14 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The 500 page without the request's context: no user, session or navigation, so it renders
+    when the error is the database itself (a restart, a lost connection) instead of failing again."""
+    from django.template import loader
+
+    try:
+        return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)
+    except Exception:  # noqa: BLE001 - the last resort must answer
+        return HttpResponse("Внутренняя ошибка. Попробуйте повторить позже.", status=500, content_type="text/plain")
 
 
 __all__ = ["LoginView", "home", "health", "user_list", "roles_of", "User"]
