@@ -1,0 +1,50 @@
+"""The portal's Celery app for the worker-kill test, with the first reference render held mid-way.
+
+`celery -A tests.hardening.gated_worker worker --pool=prefork` runs the production app and tasks
+unchanged, except that in each pool child `reports.rendering.outputs_build` is wrapped: when the
+render reaches step 1 («Формирование PDF», the document built, the PDF not yet written) and
+`$PORTAL_FAULT_GATE_DIR/held` does not exist yet, the child writes its pid there and waits, so the
+test can SIGKILL it at a known point of the render. Every later render passes straight through.
+Nothing of this is imported by the portal itself: production code carries no test hook.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from celery.signals import worker_process_init
+
+from portal.celery import app
+
+__all__ = ["app"]
+
+HOLD_SECONDS = 120  # longer than the test waits; the test kills the child long before
+
+
+@worker_process_init.connect
+def _hold_the_first_render(**_kwargs) -> None:
+    from reports import rendering
+
+    gate = Path(os.environ["PORTAL_FAULT_GATE_DIR"])
+    original = rendering.outputs_build
+
+    def outputs_build(**kwargs):
+        progress = kwargs.get("progress") or (lambda *_: None)
+
+        def held(step: int, message: str) -> None:
+            progress(step, message)
+            if step != 1:
+                return
+            try:
+                fd = os.open(gate / "held", os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            except FileExistsError:
+                return  # not the first render: no hold
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            time.sleep(HOLD_SECONDS)
+
+        return original(**{**kwargs, "progress": held})
+
+    rendering.outputs_build = outputs_build
