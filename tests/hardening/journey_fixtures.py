@@ -37,9 +37,12 @@ def district(catalogues, region, municipality) -> District:
     year, q = current_quarter()
     academic_year = quarter_academic_year(year, q)
     year_start = dt.date(academic_year, 9, 1)
+    region.name = "Белгородская область"
+    region.save(update_fields=["name"])
     municipality.name = "Белгородский район"
+    municipality.authority = "Управление образования администрации Белгородского района"
     municipality.head_name = "Н.А. Бозина"
-    municipality.save(update_fields=["name", "head_name"])
+    municipality.save(update_fields=["name", "authority", "head_name"])
     school = f.SchoolFactory(municipality=municipality, name="МОУ «Журавлевская СОШ»", teachers_count=17)
     second = f.SchoolFactory(municipality=municipality, name="МОУ «Никольская СОШ»", teachers_count=12)
     f.RegistryEntryFactory(school=school, academic_year=academic_year, included_on=year_start)

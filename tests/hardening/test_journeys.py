@@ -12,16 +12,20 @@ test-artifacts/screenshots/journey-*.png.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from monitoring.models import Campaign, IndicatorValue, MethodicalVisit
+from reports.models import AnalyticalReference, ReferenceStatus, ReferenceVersion
 from roadmaps.models import ReportStatus
 from tests import factories as f
 from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
+from tests.reports.conftest import pdf_text, squash
 
 from .journey_fixtures import district, district_director, submitted_report  # noqa: F401 - fixtures
 
@@ -32,7 +36,7 @@ def _body(page) -> str:  # noqa: F811
     return page.locator("body").inner_text()
 
 
-def test_methodist_approves_report_records_visit_and_runs_monitoring(  # noqa: PLR0915
+def test_methodist_approves_report_records_visit_and_runs_monitoring(
     page,  # noqa: F811
     live_server,
     login,
@@ -111,3 +115,108 @@ def test_methodist_approves_report_records_visit_and_runs_monitoring(  # noqa: P
     assert values["teachers_trained"].value == Decimal(11) and values["teachers_trained"].denominator == 17
     assert values["contest_participants"].value == Decimal(4)
     assert not IndicatorValue.objects.filter(school=district.second).exists()
+
+
+def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
+    page,  # noqa: F811
+    live_server,
+    login,
+    shot,
+    district,  # noqa: F811
+    submitted_report,  # noqa: F811
+    methodist,
+    head,
+    coordinator,
+    tmp_path,
+):
+    from roadmaps import services as roadmap_services
+
+    roadmap_services.report_approve(report=submitted_report, user=methodist)
+    base = live_server.url
+    period_to = district.quarter_bounds[1]
+
+    # 1. The methodist builds a roadmap-monitoring reference for the municipality, renders it, sends it.
+    login(page, live_server, methodist.username)
+    page.get_by_role("link", name="Аналитические справки").first.click()
+    page.get_by_role("link", name="Новая справка").click()
+    page.get_by_label("Шаблон").select_option("roadmap-monitoring")
+    page.get_by_label("Территория").select_option(f"municipality:{district.municipality.code}")
+    page.get_by_label("Период с").fill(district.year_start.isoformat())
+    page.get_by_label("Период по").fill(period_to.isoformat())
+    page.get_by_role("button", name="Создать").click()
+    page.wait_for_url(re.compile(r".*/references/\d+/$"))
+    reference = AnalyticalReference.objects.get()
+    body = _body(page)
+    # The approved report counts: its two done lines are two activity types of one school out of two.
+    assert "курсы повышения квалификации\t1\t50,00" in body
+    assert "мероприятия «дорожных карт» выполнены (по утверждённым отчётам) в 1 (50,00%) ОО из 2" in body
+    assert "Замечания" in body and "МОУ «Никольская СОШ»" in body
+    shot(page, "journey-reference-01-draft")
+
+    page.get_by_role("link", name="Текст справки").first.click()
+    decision = "Директору МОУ «Никольская СОШ» представить отчёт о выполнении «дорожной карты» до 15.01."
+    page.get_by_label("Управленческие решения").fill(decision)
+    page.get_by_role("button", name="Сохранить текст").click()
+    page.wait_for_url(f"{base}/references/{reference.pk}/")
+    assert "Текст справки сохранён." in _body(page)
+    page.get_by_role("button", name="Сформировать PDF").click()
+    page.wait_for_url(f"{base}/references/{reference.pk}/")
+    assert page.get_by_role("link", name="Открыть PDF").is_visible()
+    page.get_by_role("button", name="Направить на подписание").click()
+    assert page.get_by_text("Справка направлена руководителю на подписание.").is_visible()
+    shot(page, "journey-reference-02-sent")
+    reference.refresh_from_db()
+    assert reference.status == ReferenceStatus.SENT
+    assert reference.decisions == decision
+    sent = ReferenceVersion.objects.get(pk=reference.current_version_id)
+    assert bytes(sent.pdf).startswith(b"%PDF") and sent.signed_at is None
+    assert squash(decision) in pdf_text(bytes(sent.pdf))
+
+    # 2. The head finds it among the references and signs it with an outgoing number.
+    page.context.clear_cookies()
+    login(page, live_server, head.username)
+    page.get_by_role("link", name="Аналитические справки").first.click()
+    row = page.locator("tbody tr", has_text="мониторинга реализации")
+    assert "на подписании" in row.inner_text()
+    row.get_by_role("link").first.click()
+    page.get_by_role("link", name="Подписать или вернуть").click()
+    page.get_by_label("Инициалы и фамилия").fill("Н.А. Бозина")
+    page.get_by_label("Должность").fill("Начальник управления образования")
+    page.get_by_label("Исходящий номер").fill("01-12/3456")
+    shot(page, "journey-reference-03-sign-form")
+    page.get_by_role("button", name="Подписать", exact=True).click()
+    page.wait_for_url(f"{base}/references/{reference.pk}/")
+    assert page.get_by_text("Справка подписана.").first.is_visible()
+    shot(page, "journey-reference-04-signed")
+    reference.refresh_from_db()
+    assert reference.status == ReferenceStatus.SIGNED
+    signed = ReferenceVersion.objects.get(pk=reference.current_version_id)
+    assert signed.is_signed and signed.signed_by_id == head.pk and signed.signed_number == "01-12/3456"
+    assert bytes(signed.pdf).startswith(b"%PDF")
+    assert signed.pdf_sha256 == hashlib.sha256(bytes(signed.pdf)).hexdigest()
+
+    # 3. The coordinator of the region downloads that one signed PDF and checks it on the public page.
+    page.context.clear_cookies()
+    login(page, live_server, coordinator.username)
+    page.get_by_role("link", name="Аналитические справки").first.click()
+    row = page.locator("tbody tr", has_text="мониторинга реализации")
+    with page.expect_download() as download:
+        row.get_by_role("link", name="Скачать (версия 1)").click()
+    downloaded = Path(download.value.path()).read_bytes()
+    assert downloaded.startswith(b"%PDF") and downloaded == bytes(signed.pdf)
+    assert download.value.suggested_filename.endswith(".pdf")
+    text = pdf_text(downloaded)
+    assert squash(signed.code) in text and squash("УТВЕРЖДАЮ Начальник управления образования Н.А. Бозина") in text
+    assert squash("№ 01-12/3456") in text
+
+    row.get_by_role("link").first.click()
+    page.get_by_role("link", name=signed.code).click()
+    page.wait_for_url(f"{base}/verify/{signed.code}/")
+    body = _body(page)
+    assert "подписан" in body and "Н.А. Бозина" in body and "01-12/3456" in body
+    saved = tmp_path / "spravka.pdf"
+    saved.write_bytes(downloaded)
+    page.set_input_files("input[name=file]", str(saved))
+    page.get_by_role("button", name="Проверить").click()
+    assert page.get_by_text("Документ подлинный.").is_visible()
+    shot(page, "journey-reference-05-verified")
