@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from wsgiref.util import setup_testing_defaults
 
@@ -403,3 +404,116 @@ def test_the_500_page_needs_no_database(rf, director, django_assert_num_queries)
         response = error_500(request)
     assert response.status_code == 500
     assert "Внутренняя ошибка" in response.content.decode()
+
+
+# --- Content security policy: only the portal's own static files ---------------------------------------
+
+# What each directive may allow: the portal's own origin, nothing, and data: images (inline SVG charts, QR).
+ALLOWED_SOURCES = {"'self'", "'none'"}
+ALLOWED_EXTRA = {"img-src": {"data:"}}
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+class _Assets(HTMLParser):
+    """Everything in a page that a browser loads or runs: script and style sources, inline code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self._script: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"inline handler {name}= on <{tag}>")
+            if name == "style":
+                self.problems.append(f"inline style= on <{tag}>: {value}")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
+                self.problems.append(f"javascript: URL in <{tag} {name}>")
+        if tag == "script":
+            src = a.get("src")
+            if src is not None and not src.startswith("/static/"):
+                self.problems.append(f"script from {src}")
+            self._script = None if src is not None or a.get("type") == "application/json" else ""
+        elif tag == "style":
+            self.problems.append("<style> element")
+        elif tag == "link" and {"stylesheet", "icon", "preload"} & set((a.get("rel") or "").split()):
+            if not (a.get("href") or "").startswith("/static/"):
+                self.problems.append(f"<link> to {a.get('href')}")
+        elif tag == "img" and not (a.get("src") or "").startswith(("/static/", "/", "data:")):
+            self.problems.append(f"image from {a.get('src')}")
+        if tag in ("img", "script", "link", "iframe") and re.match(
+            r"^(https?:)?//", a.get("src") or a.get("href") or ""
+        ):
+            self.problems.append(f"external {tag}: {a.get('src') or a.get('href')}")
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script += data
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            if self._script.strip():
+                self.problems.append(f"inline script: {self._script.strip()[:80]}")
+            self._script = None
+
+
+def test_csp_allows_only_the_portals_own_files_and_the_pages_need_nothing_else(client, school, director, methodist):
+    from reports.models import AnalyticalReference
+
+    reference = AnalyticalReference.objects.create(
+        template="roadmap-monitoring",
+        scope_kind="municipality",
+        region=school.municipality.region,
+        municipality=school.municipality,
+        date_from=dt.date(2020, 9, 1),
+        date_to=dt.date(2021, 6, 30),
+        title="Аналитическая справка",
+        created_by=methodist,
+    )
+    pages = {
+        None: ["/login/", "/no-such-page/"],
+        director: [
+            reverse("portal:home"),
+            reverse("schools:school-list"),
+            reverse("schools:school-detail", args=[school.pk]),
+            reverse("roadmaps:roadmap-list"),
+            reverse("roadmaps:report-list"),
+        ],
+        methodist: [
+            reverse("portal:home"),
+            reverse("schools:registry-list"),
+            reverse("roadmaps:status-board"),
+            reverse("monitoring:dynamics-municipality", args=[school.municipality.pk]),
+            reverse("reports:list"),
+            reverse("reports:detail", args=[reference.pk]),
+            reverse("reports:edit", args=[reference.pk]),
+        ],
+    }
+    checked = 0
+    for user, urls in pages.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 404), (url, response.status_code)
+            policy = _policy(response["Content-Security-Policy"])
+            assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'"], url
+            assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"], url
+            for directive, sources in policy.items():
+                extra = set(sources) - ALLOWED_SOURCES - ALLOWED_EXTRA.get(directive, set())
+                assert not extra, f"{url}: {directive} allows {extra}"
+            assets = _Assets()
+            assets.feed(response.content.decode())
+            assert not assets.problems, f"{url}: {assets.problems}"
+            checked += 1
+    assert checked == 14
