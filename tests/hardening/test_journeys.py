@@ -23,6 +23,7 @@ from django.utils import timezone
 from monitoring.models import Campaign, IndicatorValue, MethodicalVisit
 from reports.models import AnalyticalReference, ReferenceStatus, ReferenceVersion
 from roadmaps.models import ReportStatus
+from schools.models import RegistryEntry
 from tests import factories as f
 from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
 from tests.reports.conftest import pdf_text, squash
@@ -220,3 +221,75 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
     page.get_by_role("button", name="Проверить").click()
     assert page.get_by_text("Документ подлинный.").is_visible()
     shot(page, "journey-reference-05-verified")
+
+
+def test_coordinator_excludes_and_includes_schools_in_the_registry(
+    page,  # noqa: F811
+    live_server,
+    login,
+    shot,
+    district,  # noqa: F811
+    coordinator,
+):
+    base = live_server.url
+    today = timezone.localdate()
+    label = f"{district.academic_year}/{district.academic_year + 1}"
+    newcomer = f.SchoolFactory(municipality=district.municipality, name="МКОУ «Бессоновская ООШ»")
+
+    login(page, live_server, coordinator.username)
+    page.get_by_role("link", name="Реестр", exact=True).first.click()
+    assert page.locator("table tbody tr").count() == 2
+    shot(page, "journey-coordinator-01-registry")
+
+    # 1. Exclusion needs a justification: without one the form says so and nothing changes.
+    page.get_by_role("link", name=district.second.name).click()
+    page.get_by_role("link", name="Исключить из реестра").click()
+    page.get_by_label("Дата исключения").fill(f"{today:%d.%m.%Y}")
+    page.get_by_role("button", name="Исключить из реестра").click()
+    assert page.get_by_text("Укажите обоснование исключения.").is_visible()
+    shot(page, "journey-coordinator-02-exclude-error")
+    entry = RegistryEntry.objects.get(school=district.second)
+    assert entry.excluded_on is None and entry.exclusion_reason == ""
+
+    reason = "Результаты ВПР и ОГЭ выше региональных значений третий год подряд; риски сняты."
+    page.get_by_label("Обоснование исключения").fill(reason)
+    page.get_by_role("button", name="Исключить из реестра").click()
+    page.wait_for_url(f"{base}/schools/{district.second.pk}/#registry")
+    assert f"ОО исключена из реестра {label} учебного года." in _body(page)
+    history = page.locator("#registry tbody tr").first.inner_text()
+    assert f"{today:%d.%m.%Y}" in history and reason in history
+    shot(page, "journey-coordinator-03-excluded")
+    entry.refresh_from_db()
+    assert (entry.excluded_on, entry.exclusion_reason) == (today, reason)
+
+    # 2. A school outside the registry is included from its card.
+    page.get_by_role("link", name="Школы", exact=True).first.click()
+    page.get_by_role("link", name=newcomer.name).click()
+    page.get_by_role("link", name="Добавить запись реестра").click()
+    page.get_by_label("Учебный год").select_option(str(district.academic_year))
+    page.get_by_label("Категория").select_option("shnor")
+    basis = "Результаты ВПР по математике ниже региональных значений два года подряд."
+    page.get_by_label("Основание включения").fill(basis)
+    page.get_by_label("Дата включения").fill(f"{today:%d.%m.%Y}")
+    page.get_by_role("button", name="Сохранить").click()
+    page.wait_for_url(f"{base}/schools/{newcomer.pk}/#registry")
+    assert f"Запись реестра за {label} учебный год добавлена." in _body(page)
+    added = RegistryEntry.objects.get(school=newcomer)
+    assert (added.academic_year, added.category, added.basis, added.included_on, added.excluded_on) == (
+        district.academic_year,
+        "shnor",
+        basis,
+        today,
+        None,
+    )
+
+    # 3. The registry of the year shows both changes.
+    page.get_by_role("link", name="Реестр", exact=True).first.click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 3
+    assert f"{today:%d.%m.%Y}" in rows.filter(has_text=district.second.name).inner_text()
+    assert basis in rows.filter(has_text=newcomer.name).inner_text()
+    stats = page.locator(".stat-card").all_inner_texts()
+    assert [s.split()[0] for s in stats] == ["3", "2", "1", "1"]
+    shot(page, "journey-coordinator-04-registry-after")
+    assert RegistryEntry.objects.filter(academic_year=district.academic_year, excluded_on__isnull=True).count() == 2
