@@ -240,7 +240,7 @@ def template_job_build(job_id: int) -> None:
         return
     except Exception:  # noqa: BLE001
         logger.exception("Template build %s crashed", job_id)
-        _fail(job, _("Внутренняя ошибка при формировании шаблона (задание №%(id)s)."))
+        _fail(job, _("Внутренняя ошибка при формировании шаблона (задание №%(id)s).") % {"id": job_id})
         return
     name = template_filename_for(job.municipality)
     job.output.save(name, ContentFile(content), save=False)
