@@ -118,6 +118,70 @@ def test_a_finished_job_delivered_again_is_not_rendered_again(version):
     assert RenderJob.objects.get(version=version).attempts == 1
 
 
+# --- Workbook jobs that crash for good: failed, with the message on the job page -----------------------
+
+OO_HEADER = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
+
+
+def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_stays(client, monkeypatch, municipality):
+    """test_faults.py covers the check step; this is the real import, crashing mid-way through the
+    transaction (after the sheet's rows were written): rolled back, failed, the user told so."""
+    from django.core.files.base import ContentFile
+
+    from portal.models import ImportJob
+    from portal.workbook import runner
+    from schools.models import School
+    from tests.fixtures.workbooks import make_workbook
+
+    admin = f.user_with_role("admin")
+    data = make_workbook({"ОО": [OO_HEADER, ["N1", "МОУ «Новая СОШ»", municipality.code, "СОШ", "", 10, 100, "нет"]]})
+    job = ImportJob(
+        user=admin, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.IMPORT_QUEUED, original_name="книга.xlsx"
+    )
+    job.file.save("k.xlsx", ContentFile(data), save=False)
+    job.save()
+    real_run_sheet = runner._run_sheet
+    written: list[bool] = []
+
+    def run_sheet_then_crash(importer, ws, ctx, result):
+        real_run_sheet(importer, ws, ctx, result)
+        written.append(School.objects.filter(code="N1").exists())
+        raise RuntimeError("worker ran out of memory")
+
+    monkeypatch.setattr(runner, "_run_sheet", run_sheet_then_crash)
+    from portal.importing import import_run_task
+
+    import_run_task(job.pk)
+    assert written == [True]  # the crash came after the row was in the database
+    assert not School.objects.filter(code="N1").exists()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message == (
+        f"Внутренняя ошибка при импорте; ничего не записано. Сообщите администратору (задание №{job.pk})."
+    )
+    client.force_login(admin)
+    assert job.message in client.get(reverse("portal:import-detail", args=[job.pk])).content.decode()
+
+
+def test_template_build_crash_is_failed_with_a_visible_message(client, monkeypatch, db):
+    from portal import importing
+    from portal.models import ImportJob
+
+    admin = f.user_with_role("admin")
+    job = ImportJob.objects.create(user=admin, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.QUEUED)
+
+    def crash(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(importing, "template_build", crash)
+    importing.template_build_task(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message == f"Внутренняя ошибка при формировании шаблона (задание №{job.pk})."
+    client.force_login(admin)
+    assert job.message in client.get(reverse("portal:import-detail", args=[job.pk])).content.decode()
+
+
 # --- A real worker whose pool child is killed in the middle of a render ---------------------------------
 
 
