@@ -293,3 +293,105 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     assert [s.split()[0] for s in stats] == ["3", "2", "1", "1"]
     shot(page, "journey-coordinator-04-registry-after")
     assert RegistryEntry.objects.filter(academic_year=district.academic_year, excluded_on__isnull=True).count() == 2
+
+
+OO_HEADER = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
+REGISTRY_HEADER = [
+    "Код ОО",
+    "Учебный год",
+    "Категория",
+    "Основание",
+    "Дата включения",
+    "Дата исключения",
+    "Обоснование исключения",
+    "Куратор",
+    "Школа-наставник",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(municipality, *, teachers: object) -> bytes:
+    """Two new schools and their registry entries; `teachers` of the second school is the knob."""
+    from tests.fixtures.workbooks import make_workbook
+
+    return make_workbook(
+        {
+            "ОО": [
+                OO_HEADER,
+                ["IMP-01", "МОУ «Алексеевская СОШ»", municipality.code, "СОШ", "Орлова Е.В.", 21, 240, "нет"],
+                ["IMP-02", "МОУ «Бехтеевская ООШ»", municipality.name, "ООШ", "Ситников А.П.", teachers, 95, "нет"],
+            ],
+            "Реестр": [
+                REGISTRY_HEADER,
+                ["IMP-01", "2020/2021", "ШНОР", "Низкие результаты ВПР", "01.09.2020", "", "", "", ""],
+                ["IMP-02", "2020/2021", "ШФНСУ", "Неблагоприятные социальные условия", "01.09.2020", "", "", "", ""],
+            ],
+        }
+    )
+
+
+def test_admin_imports_a_workbook_with_an_error_then_a_good_one(
+    page,  # noqa: F811
+    live_server,
+    login,
+    shot,
+    municipality,
+    admin_user,
+):
+    from portal.models import ImportJob
+    from schools.models import School
+
+    schools_before = School.objects.count()
+
+    # 1. A workbook with a word where a number of teachers belongs: row-numbered error, nothing written.
+    login(page, live_server, admin_user.username)
+    page.get_by_role("link", name="Импорт данных").first.click()
+    page.get_by_label("Книга Excel (.xlsx)").set_input_files(
+        {"name": "ОО с ошибкой.xlsx", "mimeType": XLSX, "buffer": _workbook(municipality, teachers="восемь")}
+    )
+    page.get_by_role("button", name="Загрузить и проверить").click()
+    page.wait_for_url(re.compile(r".*/imports/\d+/$"))
+    page.wait_for_selector("text=Найдены ошибки: 2. Ничего не записано.")
+    # The bad cell, and the registry row that refers to the school of that rejected row.
+    errors = [row.locator("td").all_inner_texts() for row in page.locator(".card.border-danger tbody tr").all()]
+    assert errors == [
+        ["ОО", "F3", "ожидается целое число, получено «восемь»"],
+        ["Реестр", "A3", "ОО с кодом или наименованием «IMP-02» не найдена"],
+    ]
+    assert not page.get_by_role("button", name="Подтвердить импорт").count()
+    shot(page, "journey-admin-01-import-errors")
+    bad = ImportJob.objects.get()
+    assert bad.status == ImportJob.Status.INVALID and bad.error_count == 2
+    assert School.objects.count() == schools_before
+    assert not RegistryEntry.objects.exists()
+
+    # 2. The corrected workbook: a preview of what will be created, written only after confirmation.
+    page.get_by_role("link", name="Загрузить исправленный файл").click()
+    page.get_by_label("Книга Excel (.xlsx)").set_input_files(
+        {"name": "ОО исправлено.xlsx", "mimeType": XLSX, "buffer": _workbook(municipality, teachers=8)}
+    )
+    page.get_by_role("button", name="Загрузить и проверить").click()
+    page.wait_for_url(re.compile(r".*/imports/\d+/$"))
+    page.wait_for_selector("text=Ошибок не найдено.")
+    preview = _body(page)
+    assert "МОУ «Алексеевская СОШ»" in preview and "МОУ «Бехтеевская ООШ»" in preview
+    changes = page.locator("table", has_text="Действие").locator("tbody tr")
+    assert changes.count() == 4 and all("создание" in t for t in changes.all_inner_texts())
+    shot(page, "journey-admin-02-import-preview")
+    good = ImportJob.objects.exclude(pk=bad.pk).get()
+    assert good.status == ImportJob.Status.CHECKED
+    assert School.objects.count() == schools_before and not RegistryEntry.objects.exists()
+
+    page.get_by_role("button", name="Подтвердить импорт").click()
+    page.wait_for_selector("text=Импорт выполнен: создано 4, изменено 0.")
+    shot(page, "journey-admin-03-import-done")
+    good.refresh_from_db()
+    assert good.status == ImportJob.Status.DONE and (good.created_count, good.updated_count) == (4, 0)
+    second = School.objects.get(code="IMP-02")
+    assert (second.name, second.municipality_id, second.teachers_count) == (
+        "МОУ «Бехтеевская ООШ»",
+        municipality.pk,
+        8,
+    )
+    entries = dict(RegistryEntry.objects.values_list("school__code", "category"))
+    assert entries == {"IMP-01": "shnor", "IMP-02": "shfnsu"}
