@@ -11,15 +11,17 @@ Text cells go through `portal.exporting.safe_text` (control characters stripped,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
 
 from portal.exporting import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header, safe_text
@@ -35,8 +37,7 @@ EXTRA_COLUMNS = ("Наименование ОО", "Муниципалитет", 
 COLUMNS: tuple[str, ...] = CONTRACT_SHEETS[SHEET] + EXTRA_COLUMNS
 EXPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.METHODIST)
 CHUNK_SIZE = 2000
-DUE_COLUMN = COLUMNS.index("Срок")
-TEXT_ERROR_CODES = frozenset(ERROR_CODES)  # «#N/A» typed as text must stay text, not an error cell
+FRAGMENT_CACHE = 100_000  # distinct texts kept escaped (names, titles, labels repeat across lines)
 EXTRA_WIDTHS = {"Наименование ОО": 48, "Статус отчёта": 22, "Квартал": 10, "Статус": 14}
 
 FIELDS = (
@@ -112,8 +113,13 @@ def export_lines(
 # --- the file ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=FRAGMENT_CACHE)
+def _clean_text(value: str) -> str:
+    return safe_text(value)
+
+
 def _text(value: str | None) -> str:
-    return safe_text(value) if value else ""
+    return _clean_text(value) if value else ""
 
 
 def line_values(row: tuple[Any, ...], line_labels: dict[str, str], report_labels: dict[str, str]) -> list[Any]:
@@ -144,7 +150,12 @@ def report_lines_export(
     period_to: tuple[int, int] | None = None,
 ) -> int:
     """Write the report lines of these schools (quarters `period_from`..`period_to`, inclusive) to
-    an xlsx file at `path`; return the number of lines written. The file appears whole or not at all."""
+    an xlsx file at `path`; return the number of lines written. The file appears whole or not at all.
+
+    openpyxl lays out the workbook (styles, column widths, frozen header, the header row); the data
+    rows are streamed into the sheet's XML as the same inline-string and date cells openpyxl writes,
+    but without building an element tree per cell, which made 160,000 lines take minutes.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     line_labels = {str(k): str(v) for k, v in LineStatus.choices}
@@ -157,27 +168,91 @@ def report_lines_export(
         width = EXTRA_WIDTHS.get(column) or WIDTHS.get(column, DEFAULT_WIDTH)
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.append(_header(ws, COLUMNS))
+    date_cell = WriteOnlyCell(ws, value=dt.date(2000, 1, 1))
+    date_cell.number_format = "DD.MM.YYYY"
+    date_style = date_cell.style_id  # registers the format in the workbook's styles
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
 
-    count = 0
     rows = export_lines(schools=schools, period_from=period_from, period_to=period_to)
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        values = line_values(row, line_labels, report_labels)
-        due_on = values[DUE_COLUMN]
-        if isinstance(due_on, dt.date):
-            cell = WriteOnlyCell(ws, value=due_on)
-            cell.number_format = "DD.MM.YYYY"
-            values[DUE_COLUMN] = cell
-        for index, value in enumerate(values):
-            if isinstance(value, str) and value in TEXT_ERROR_CODES:
-                values[index] = WriteOnlyCell(ws, value=value)
-                values[index].data_type = "s"
-        ws.append(values)
-        count += 1
-
     partial = target.with_name(f".{target.name}.part")
     try:
-        wb.save(partial)
+        count = _write_with_rows(
+            skeleton, partial, rows.iterator(chunk_size=CHUNK_SIZE), line_labels, report_labels, date_style
+        )
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+    return count
+
+
+SHEET_PART = "xl/worksheets/sheet1.xml"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LETTERS = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
+
+
+def _inline_string(text: str) -> str:
+    """The inside of an inline-string cell after `<c r="…" `, as openpyxl writes it."""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != text else ""
+    return f't="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _row_xml(number: int, values: list[Any], date_style: int, fragments: dict[str, str]) -> str:
+    cells = [f'<row r="{number}">']
+    for letter, value in zip(_LETTERS, values, strict=True):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            fragment = fragments.get(value)
+            if fragment is None:
+                if len(fragments) >= FRAGMENT_CACHE:
+                    fragments.clear()
+                fragment = fragments[value] = _inline_string(value)
+            cells.append(f'<c r="{letter}{number}" {fragment}')
+        elif isinstance(value, dt.date):
+            cells.append(f'<c r="{letter}{number}" s="{date_style}" t="n"><v>{(value - EXCEL_EPOCH).days}</v></c>')
+        else:
+            cells.append(f'<c r="{letter}{number}" {_inline_string(str(value))}')
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def _write_with_rows(
+    skeleton: io.BytesIO,
+    out: Path,
+    rows: Iterable[tuple[Any, ...]],
+    line_labels: dict[str, str],
+    report_labels: dict[str, str],
+    date_style: int,
+) -> int:
+    """Copy the openpyxl skeleton to `out`, streaming the data rows into the sheet before `</sheetData>`."""
+    count = 0
+    with zipfile.ZipFile(skeleton) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename != SHEET_PART:
+                dst.writestr(info, data)
+                continue
+            head, sep, tail = data.decode("utf-8").partition("</sheetData>")
+            if not sep:  # openpyxl wrote no sheetData: never expected, but never lose the rows
+                raise RuntimeError("В макете листа нет <sheetData>")
+            part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(part, "w", force_zip64=True) as sheet:
+                sheet.write(head.encode("utf-8"))
+                batch: list[str] = []
+                fragments: dict[str, str] = {}
+                for row in rows:
+                    count += 1
+                    batch.append(
+                        _row_xml(count + 1, line_values(row, line_labels, report_labels), date_style, fragments)
+                    )
+                    if len(batch) >= CHUNK_SIZE:
+                        sheet.write("".join(batch).encode("utf-8"))
+                        batch.clear()
+                sheet.write("".join(batch).encode("utf-8"))
+                sheet.write((sep + tail).encode("utf-8"))
     return count
