@@ -37,6 +37,15 @@ def _body(page) -> str:  # noqa: F811
     return page.locator("body").inner_text()
 
 
+def _menu(page, name: str | re.Pattern) -> None:  # noqa: F811
+    """Follow a main-menu link, opening its dropdown first when the bar folds it into one."""
+    nav = page.get_by_role("navigation", name="Основная навигация")
+    link = nav.get_by_role("link", name=name, exact=isinstance(name, str), include_hidden=True).first
+    if not link.is_visible():
+        link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
+    link.click()
+
+
 def test_methodist_approves_report_records_visit_and_runs_monitoring(
     page,  # noqa: F811
     live_server,
@@ -65,7 +74,7 @@ def test_methodist_approves_report_records_visit_and_runs_monitoring(
     assert submitted_report.transitions.last().actor_id == methodist.pk
 
     # 2. A methodical visit to the school, recorded through the form.
-    page.get_by_role("link", name="Посещения").first.click()
+    _menu(page, "Посещения")
     page.get_by_role("link", name="Записать посещение").click()
     page.get_by_label("ОО").select_option(label=f"{school.name} ({district.municipality.name})")
     page.get_by_label("Дата посещения").fill(today.isoformat())
@@ -82,7 +91,7 @@ def test_methodist_approves_report_records_visit_and_runs_monitoring(
     assert visit.purpose == "Методическая помощь по подготовке к ВПР по математике"
 
     # 3. A monitoring round for the municipality's registry schools, then one school's values.
-    page.get_by_role("link", name="Мониторинг").first.click()
+    _menu(page, re.compile(r"^Мониторинг"))
     page.get_by_role("link", name="Открыть мониторинг").click()
     page.get_by_label("Название").fill("Мониторинг повышения квалификации, I полугодие")
     page.get_by_label("Территория").select_option(label=district.municipality.name)
@@ -138,7 +147,7 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
 
     # 1. The methodist builds a roadmap-monitoring reference for the municipality, renders it, sends it.
     login(page, live_server, methodist.username)
-    page.get_by_role("link", name="Аналитические справки").first.click()
+    _menu(page, "Аналитические справки")
     page.get_by_role("link", name="Новая справка").click()
     page.get_by_label("Шаблон").select_option("roadmap-monitoring")
     page.get_by_label("Территория").select_option(f"municipality:{district.municipality.code}")
@@ -176,7 +185,7 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
     # 2. The head finds it among the references and signs it with an outgoing number.
     page.context.clear_cookies()
     login(page, live_server, head.username)
-    page.get_by_role("link", name="Аналитические справки").first.click()
+    _menu(page, "Аналитические справки")
     row = page.locator("tbody tr", has_text="мониторинга реализации")
     assert "на подписании" in row.inner_text()
     row.get_by_role("link").first.click()
@@ -199,7 +208,7 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
     # 3. The coordinator of the region downloads that one signed PDF and checks it on the public page.
     page.context.clear_cookies()
     login(page, live_server, coordinator.username)
-    page.get_by_role("link", name="Аналитические справки").first.click()
+    _menu(page, "Аналитические справки")
     row = page.locator("tbody tr", has_text="мониторинга реализации")
     with page.expect_download() as download:
         row.get_by_role("link", name="Скачать (версия 1)").click()
@@ -237,7 +246,7 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     newcomer = f.SchoolFactory(municipality=district.municipality, name="МКОУ «Бессоновская ООШ»")
 
     login(page, live_server, coordinator.username)
-    page.get_by_role("link", name="Реестр", exact=True).first.click()
+    _menu(page, "Реестр")
     assert page.locator("table tbody tr").count() == 2
     shot(page, "journey-coordinator-01-registry")
 
@@ -263,7 +272,7 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     assert (entry.excluded_on, entry.exclusion_reason) == (today, reason)
 
     # 2. A school outside the registry is included from its card.
-    page.get_by_role("link", name="Школы", exact=True).first.click()
+    _menu(page, "Школы")
     page.get_by_role("link", name=newcomer.name).click()
     page.get_by_role("link", name="Добавить запись реестра").click()
     page.get_by_label("Учебный год").select_option(str(district.academic_year))
@@ -284,7 +293,7 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     )
 
     # 3. The registry of the year shows both changes.
-    page.get_by_role("link", name="Реестр", exact=True).first.click()
+    _menu(page, "Реестр")
     rows = page.locator("table tbody tr")
     assert rows.count() == 3
     assert f"{today:%d.%m.%Y}" in rows.filter(has_text=district.second.name).inner_text()
@@ -345,7 +354,7 @@ def test_admin_imports_a_workbook_with_an_error_then_a_good_one(
 
     # 1. A workbook with a word where a number of teachers belongs: row-numbered error, nothing written.
     login(page, live_server, admin_user.username)
-    page.get_by_role("link", name="Импорт данных").first.click()
+    _menu(page, "Импорт данных")
     page.get_by_label("Книга Excel (.xlsx)").set_input_files(
         {"name": "ОО с ошибкой.xlsx", "mimeType": XLSX, "buffer": _workbook(municipality, teachers="восемь")}
     )
