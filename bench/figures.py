@@ -274,10 +274,11 @@ def snapshot_of(spec: synthetic.Synthetic) -> dict:
 
 
 def weasyprint_alone(version) -> tuple[float, int]:
-    """Seconds WeasyPrint takes on the final HTML of `version` (the same HTML the service rendered),
-    and the number of pages."""
+    """Seconds WeasyPrint takes on the final HTML of `version` (the same HTML the service rendered:
+    same document, meta and creation time), laid out with the renderer's own stylesheet, fonts and
+    fetcher, and written to PDF; and the number of pages."""
     from django.template.loader import render_to_string
-    from weasyprint import CSS, HTML
+    from django.utils import timezone
 
     from reports import pdf as reports_pdf
     from reports import services
@@ -298,16 +299,13 @@ def weasyprint_alone(version) -> tuple[float, int]:
         code=version.code,
         version=version.number,
         signature=services.signature_of(version),
-        computed_on="",
+        computed_on=timezone.localtime(version.created_at).strftime("%d.%m.%Y %H:%M"),
     )
+    if narrative.get("cover_letter"):
+        raise RuntimeError("замер WeasyPrint рассчитан на справку без сопроводительного письма")
     html = render_to_string(f"reports/pdf/{template}.html", {"doc": doc, "meta": meta, "narrative": narrative})
-    fetcher = reports_pdf.StaticOnlyFetcher()
-    sheet = reports_pdf.STYLESHEET
     started = time.perf_counter()
-    css = CSS(string=sheet.read_text(encoding="utf-8"), base_url=sheet.as_uri(), url_fetcher=fetcher)
-    document = HTML(string=html, base_url=reports_pdf.STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=[css]
-    )
+    document = reports_pdf.layout_html(html)
     document.write_pdf()
     return time.perf_counter() - started, len(document.pages)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -50,21 +51,42 @@ def _pdf_bytes(document) -> PdfBytes:
     return result
 
 
-def _layout(template_name: str, context: dict):
-    html = render_to_string(template_name, context)
-    fetcher = StaticOnlyFetcher()
-    # @font-face rules only take effect through a FontConfiguration shared by the stylesheet and the
-    # layout: without it WeasyPrint silently falls back to whatever system font fontconfig offers.
-    fonts = FontConfiguration()
-    stylesheet = CSS(
-        string=STYLESHEET.read_text(encoding="utf-8"),
-        base_url=STYLESHEET.as_uri(),
-        url_fetcher=fetcher,
-        font_config=fonts,
-    )
+_local = threading.local()
+
+
+def _stylesheet() -> tuple[CSS, FontConfiguration, StaticOnlyFetcher]:
+    """The parsed stylesheet with its fonts, made once per thread (and again when the file changes).
+
+    @font-face rules only take effect through a FontConfiguration shared by the stylesheet and the
+    layout: without it WeasyPrint silently falls back to whatever system font fontconfig offers.
+    Parsing the stylesheet registers the shipped fonts in that configuration, so keeping both saves
+    reading and registering six font files on every render.
+    """
+    stamp = STYLESHEET.stat().st_mtime_ns
+    cached = getattr(_local, "stylesheet", None)
+    if cached is None or cached[0] != stamp:
+        fetcher = StaticOnlyFetcher()
+        fonts = FontConfiguration()
+        stylesheet = CSS(
+            string=STYLESHEET.read_text(encoding="utf-8"),
+            base_url=STYLESHEET.as_uri(),
+            url_fetcher=fetcher,
+            font_config=fonts,
+        )
+        cached = _local.stylesheet = (stamp, stylesheet, fonts, fetcher)
+    return cached[1], cached[2], cached[3]
+
+
+def layout_html(html: str):
+    """Lay out a final HTML string as the references are laid out (the WeasyPrint part of a render)."""
+    stylesheet, fonts, fetcher = _stylesheet()
     return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).render(
         stylesheets=[stylesheet], font_config=fonts
     )
+
+
+def _layout(template_name: str, context: dict):
+    return layout_html(render_to_string(template_name, context))
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
