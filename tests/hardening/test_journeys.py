@@ -12,6 +12,7 @@ test-artifacts/screenshots/journey-*.png.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from decimal import Decimal
@@ -35,6 +36,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _body(page) -> str:  # noqa: F811
     return page.locator("body").inner_text()
+
+
+def _fill_date(field, value: dt.date) -> None:
+    """Type a date the way the field takes it: a native picker wants ISO, a text field ДД.ММ.ГГГГ."""
+    field.fill(value.isoformat() if field.get_attribute("type") == "date" else f"{value:%d.%m.%Y}")
 
 
 def _menu(page, name: str | re.Pattern) -> None:  # noqa: F811
@@ -77,7 +83,7 @@ def test_methodist_approves_report_records_visit_and_runs_monitoring(
     _menu(page, "Посещения")
     page.get_by_role("link", name="Записать посещение").click()
     page.get_by_label("ОО").select_option(label=f"{school.name} ({district.municipality.name})")
-    page.get_by_label("Дата посещения").fill(today.isoformat())
+    _fill_date(page.get_by_label("Дата посещения"), today)
     page.get_by_label("Кто посетил").fill("Ананьева Ю.В., методист ММЦ")
     page.get_by_label("Цель").fill("Методическая помощь по подготовке к ВПР по математике")
     page.get_by_label("Результат").fill("Проведён разбор типичных ошибок, даны рекомендации учителям")
@@ -95,9 +101,9 @@ def test_methodist_approves_report_records_visit_and_runs_monitoring(
     page.get_by_role("link", name="Открыть мониторинг").click()
     page.get_by_label("Название").fill("Мониторинг повышения квалификации, I полугодие")
     page.get_by_label("Территория").select_option(label=district.municipality.name)
-    page.get_by_label("Период с").fill(district.year_start.isoformat())
-    page.get_by_label("Период по").fill(district.quarter_bounds[1].isoformat())
-    page.get_by_label("Срок внесения").fill(district.quarter_bounds[1].isoformat())
+    _fill_date(page.get_by_label("Период с"), district.year_start)
+    _fill_date(page.get_by_label("Период по"), district.quarter_bounds[1])
+    _fill_date(page.get_by_label("Срок внесения"), district.quarter_bounds[1])
     trained = f.indicator("teachers_trained")
     participants = f.indicator("contest_participants")
     page.get_by_label(trained.name, exact=True).check()
@@ -151,8 +157,8 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
     page.get_by_role("link", name="Новая справка").click()
     page.get_by_label("Шаблон").select_option("roadmap-monitoring")
     page.get_by_label("Территория").select_option(f"municipality:{district.municipality.code}")
-    page.get_by_label("Период с").fill(district.year_start.isoformat())
-    page.get_by_label("Период по").fill(period_to.isoformat())
+    _fill_date(page.get_by_label("Период с"), district.year_start)
+    _fill_date(page.get_by_label("Период по"), period_to)
     page.get_by_role("button", name="Создать").click()
     page.wait_for_url(re.compile(r".*/references/\d+/$"))
     reference = AnalyticalReference.objects.get()
@@ -253,7 +259,7 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     # 1. Exclusion needs a justification: without one the form says so and nothing changes.
     page.get_by_role("link", name=district.second.name).click()
     page.get_by_role("link", name="Исключить из реестра").click()
-    page.get_by_label("Дата исключения").fill(f"{today:%d.%m.%Y}")
+    _fill_date(page.get_by_label("Дата исключения"), today)
     page.get_by_role("button", name="Исключить из реестра").click()
     assert page.get_by_text("Укажите обоснование исключения.").is_visible()
     shot(page, "journey-coordinator-02-exclude-error")
@@ -279,7 +285,7 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     page.get_by_label("Категория").select_option("shnor")
     basis = "Результаты ВПР по математике ниже региональных значений два года подряд."
     page.get_by_label("Основание включения").fill(basis)
-    page.get_by_label("Дата включения").fill(f"{today:%d.%m.%Y}")
+    _fill_date(page.get_by_label("Дата включения"), today)
     page.get_by_role("button", name="Сохранить").click()
     page.wait_for_url(f"{base}/schools/{newcomer.pk}/#registry")
     assert f"Запись реестра за {label} учебный год добавлена." in _body(page)
