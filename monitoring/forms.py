@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal.forms import date_field
 from schools.models import Municipality, Region, School
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Procedure
@@ -18,7 +19,6 @@ from .selectors import Scope
 from .services import ValueInput, indicator_value_clean, result_check, visit_check
 from .validation import SCALES
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 SUBJECT_SUGGESTIONS = [
     "Русский язык",
     "Математика",
@@ -52,9 +52,9 @@ class CampaignForm(forms.Form):
 
     name = forms.CharField(label="Название", max_length=500)
     area = forms.ChoiceField(label="Территория")
-    period_from = forms.DateField(label="Период с", widget=DATE_INPUT)
-    period_to = forms.DateField(label="Период по", widget=DATE_INPUT)
-    deadline = forms.DateField(label="Срок внесения", widget=DATE_INPUT)
+    period_from = date_field("Период с")
+    period_to = date_field("Период по")
+    deadline = date_field("Срок внесения")
     indicators = forms.ModelMultipleChoiceField(
         label="Показатели", queryset=Indicator.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -214,7 +214,7 @@ class CampaignValuesForm(forms.Form):
 
 class VisitForm(forms.Form):
     school = SchoolChoiceField(label="ОО", queryset=School.objects.none())
-    date = forms.DateField(label="Дата посещения", widget=DATE_INPUT)
+    date = date_field("Дата посещения")
     visitors = forms.CharField(
         label="Кто посетил",
         max_length=1000,
@@ -284,8 +284,8 @@ class CoverageFilterForm(forms.Form):
     """Scope and period of the coverage page; the default period is the current academic year."""
 
     scope = forms.ChoiceField(label="Территория")
-    date_from = forms.DateField(label="Период с", widget=DATE_INPUT, required=False)
-    date_to = forms.DateField(label="по", widget=DATE_INPUT, required=False)
+    date_from = date_field("Период с", required=False)
+    date_to = date_field("по", required=False)
 
     def __init__(self, *args: Any, scopes: list[tuple[Scope, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -8,17 +8,18 @@ from django.conf import settings
 from django.forms import formset_factory
 from django.utils import timezone
 
+from portal.forms import date_field, use_text_dates
+
 from .models import AnalyticalReference, ApprovalKind, ReferenceStatus, ReferenceTemplate
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 VERIFY_MAX_BYTES = getattr(settings, "VERIFY_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 
 
 class ReferenceCreateForm(forms.Form):
     template = forms.ChoiceField(label="Шаблон", choices=ReferenceTemplate.choices)
     scope = forms.ChoiceField(label="Территория")
-    date_from = forms.DateField(label="Период с", widget=DATE_WIDGET)
-    date_to = forms.DateField(label="Период по", widget=DATE_WIDGET)
+    date_from = date_field("Период с")
+    date_to = date_field("Период по")
     title = forms.CharField(
         label="Заголовок", max_length=500, required=False, help_text="Пусто — заголовок шаблона, как в образце."
     )
@@ -64,7 +65,6 @@ class NarrativeForm(forms.ModelForm):
             "decisions": forms.Textarea(attrs={"rows": 5}),
             "cover_addressee": forms.Textarea(attrs={"rows": 3}),
             "cover_text": forms.Textarea(attrs={"rows": 4}),
-            "outgoing_date": DATE_WIDGET,
         }
         help_texts = {
             "tasks": "Каждая строка — отдельный пункт; нумерация проставится сама.",
@@ -80,6 +80,7 @@ class NarrativeForm(forms.ModelForm):
             if name not in visible:
                 del self.fields[name]
         self.fields["precision"].widget.attrs.update({"min": 0, "max": 4})
+        use_text_dates(self)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -107,7 +108,7 @@ class SignForm(forms.Form):
     kind = forms.ChoiceField(label="Гриф", choices=ApprovalKind.choices, initial=ApprovalKind.APPROVE)
     position = forms.CharField(label="Должность", max_length=255)
     name = forms.CharField(label="Инициалы и фамилия", max_length=255, help_text="Как в подписи: Н.А. Бозина")
-    signed_on = forms.DateField(label="Дата", widget=DATE_WIDGET)
+    signed_on = date_field("Дата")
     outgoing_number = forms.CharField(label="Исходящий номер", max_length=100)
 
     def clean_signed_on(self):
@@ -127,8 +128,8 @@ class ReferenceFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label="Статус", required=False, choices=[("", "Все статусы"), *ReferenceStatus.choices])
     municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label="Период с", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="Период по", required=False, widget=DATE_WIDGET)
+    date_from = date_field("Период с", required=False, attrs={"class": "form-control form-control-sm"})
+    date_to = date_field("Период по", required=False, attrs={"class": "form-control form-control-sm"})
 
     def __init__(self, *args, municipalities=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

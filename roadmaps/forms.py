@@ -6,11 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator
+from portal.forms import date_field, use_text_dates
 
 from .models import Activity, ActivityReport, ActivityType, Direction, LineStatus
-
-DATE_ATTRS = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
-DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={**DATE_ATTRS, "class": "form-control"})
 
 
 class ActivityForm(forms.ModelForm):
@@ -34,14 +32,13 @@ class ActivityForm(forms.ModelForm):
             "indicator": _("Показатель (необязательно)"),
         }
         widgets = {
-            "starts_on": DATE_WIDGET,
-            "due_on": DATE_WIDGET,
             "title": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_text_dates(self)
         self.fields["direction"].queryset = Direction.objects.all()
         self.fields["direction"].empty_label = _("— выберите направление —")
         types = ActivityType.objects.filter(is_active=True).select_related("direction")
@@ -95,8 +92,8 @@ class LineForm(forms.Form):
         choices=[("", _("— не указан —")), *LineStatus.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm js-line-status"}),
     )
-    started_on = forms.DateField(label=_("Дата начала"), required=False, widget=DATE_WIDGET)
-    finished_on = forms.DateField(label=_("Дата окончания"), required=False, widget=DATE_WIDGET)
+    started_on = date_field(_("Дата начала"), required=False, attrs={"class": "form-control form-control-sm"})
+    finished_on = date_field(_("Дата окончания"), required=False, attrs={"class": "form-control form-control-sm"})
     result = forms.CharField(
         label=_("Результат"),
         required=False,
@@ -120,10 +117,6 @@ class LineForm(forms.Form):
         kwargs.setdefault("initial", {name: getattr(line, name) for name in self.base_fields})
         super().__init__(*args, **kwargs)
         self.line = line
-        for name in ("started_on", "finished_on"):
-            self.fields[name].widget = forms.DateInput(
-                format="%d.%m.%Y", attrs={**DATE_ATTRS, "class": "form-control form-control-sm"}
-            )
 
     def clean(self):
         data = super().clean()

@@ -8,34 +8,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import date_field
 from portal.models import User
 
 from .directory import NOT_IN_REGISTRY
 from .models import Category, RiskFactor, RiskLevel, School, academic_year_label
 
 FIRST_ACADEMIC_YEAR = 2015
-
-
-class DateInput(forms.DateInput):
-    """A date typed as ДД.ММ.ГГГГ: a native picker would follow the browser's language, and the
-    portal must read the same for everyone."""
-
-    def __init__(self, attrs=None):
-        defaults = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
-        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d.%m.%Y")
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "required": _("Укажите дату в поле «%(field)s».") % {"field": label},
-            "invalid": _("Дата в поле «%(field)s» должна быть в формате ДД.ММ.ГГГГ.") % {"field": label},
-        },
-    )
 
 
 def academic_year_choices(extra: int | None = None) -> list[tuple[int, str]]:
