@@ -6,8 +6,10 @@ from portal.models import Role
 
 from .permissions import COVERAGE_VIEWERS
 
+# With many items the bar folds these into one «Мониторинг» dropdown (portal/context_processors.py).
+GROUP = _("Мониторинг")
 ITEMS = [
-    (_("Мониторинг"), "monitoring:campaign-list", None),
+    (_("Мониторинги показателей"), "monitoring:campaign-list", None),
     (_("Посещения"), "monitoring:visit-list", (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.CURATOR, Role.ADMIN)),
     (_("Результаты"), "monitoring:result-list", None),
     (_("Охват"), "monitoring:coverage", COVERAGE_VIEWERS),

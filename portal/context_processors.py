@@ -10,6 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from schools.selectors import _memberships, roles_of
 
 NAV_APPS = ("schools", "roadmaps", "monitoring", "reports", "portal")
+# Up to this many items the bar stays flat; beyond it, apps that declare a GROUP fold their items into
+# a dropdown, so a coordinator's thirteen items fit on one line at 1366 px.
+MAX_FLAT_ITEMS = 7
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -18,20 +21,31 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     roles = roles_of(user)
     items = []
+    groups: list[tuple[str | None, list[dict]]] = []
     for app in NAV_APPS:
         try:
             module = import_module(f"{app}.navigation")
         except ModuleNotFoundError:
             continue
+        app_items = []
         for label, url_name, allowed in module.ITEMS:
             if allowed is None or roles & set(allowed):
                 try:
                     url = reverse(url_name)
                 except NoReverseMatch:
                     continue
-                items.append({"label": label, "url": url, "active": False})
+                app_items.append({"label": label, "url": url, "active": False})
+        items += app_items
+        groups.append((getattr(module, "GROUP", None), app_items))
     # Only the most specific item is active: /schools/registry/ lights «Реестр», not «Школы» too.
     matching = [item for item in items if item["url"] != "/" and request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_items": items, "user_roles": roles, "user_memberships": _memberships(user)}
+    menu: list[dict] = []
+    for group, app_items in groups:
+        if group and len(app_items) > 1 and len(items) > MAX_FLAT_ITEMS:
+            active = any(item["active"] for item in app_items)
+            menu.append({"label": group, "children": app_items, "active": active})
+        else:
+            menu += app_items
+    return {"nav_items": items, "nav_menu": menu, "user_roles": roles, "user_memberships": _memberships(user)}

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role
 
+GROUP = _("Администрирование")
 ITEMS = [
     (_("Пользователи"), "portal:user-list", (Role.ADMIN, Role.COORDINATOR)),
     (_("Импорт данных"), "portal:import-list", (Role.ADMIN, Role.COORDINATOR)),
