@@ -31,6 +31,16 @@ class User(AbstractUser):
         initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
         return f"{initials} {self.last_name}".strip() or self.username
 
+    @property
+    def greeting_name(self) -> str:
+        """How the home page addresses the user: «Юлия Валерьевна»; «О.Г. Викульева» when only initials
+        are known (a bare «О. Г.» reads as a typo); the login when there is no name at all."""
+        if len(self.first_name.rstrip(".")) > 1:
+            return " ".join(p for p in (self.first_name, self.middle_name) if p)
+        if self.last_name:
+            return self.short_name
+        return self.first_name or self.username
+
     def __str__(self) -> str:
         return self.full_name
 

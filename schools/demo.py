@@ -251,7 +251,7 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("admin", Role.ADMIN, "Администратор", "портала", position="Администратор портала"),
+    DemoUser("admin", Role.ADMIN, "Администратор портала", position="Администратор портала"),
     DemoUser(
         "coord.bryansk",
         Role.COORDINATOR,

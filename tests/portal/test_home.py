@@ -40,3 +40,21 @@ def test_only_the_most_specific_nav_item_is_active(client, methodist):
     response = client.get(reverse("schools:registry-list"))
     active = [item["label"] for item in response.context["nav_items"] if item["active"]]
     assert [str(label) for label in active] == ["Реестр"]
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "middle", "greeting"),
+    [
+        ("Ананьева", "Юлия", "Валерьевна", "Юлия Валерьевна"),
+        ("Викульева", "О.", "Г.", "О.Г. Викульева"),  # initials alone («О. Г.») read as a typo
+        ("Администратор портала", "", "", "Администратор портала"),
+        ("", "", "", "login1"),
+    ],
+)
+def test_home_greets_by_name_and_patronymic_or_initials_with_surname(client, db, last, first, middle, greeting):
+    from portal.models import User
+
+    user = User.objects.create_user("login1", password="x", last_name=last, first_name=first, middle_name=middle)
+    client.force_login(user)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f"Здравствуйте, {greeting}!</h1>" in html
