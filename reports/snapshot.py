@@ -1,6 +1,7 @@
 """The data snapshot of a reference and the hashes that make rendering idempotent.
 
-The snapshot is plain JSON: coverage from `monitoring.selectors.coverage_compute` plus the tables
+The snapshot is plain JSON: coverage from `monitoring.selectors.coverage_compute` (through the stored,
+fingerprinted coverage snapshot of `monitoring.services.coverage_snapshot_ensure`) plus the tables
 only the references need. The same snapshot, narrative, template and precision always give the
 same hash, so the same inputs are never rendered twice.
 """
@@ -26,9 +27,15 @@ def snapshot_compute(
     With a `template`, only the tables that template prints are read (Block 2's report lines, the
     largest, only for the programme report); without one, all of them.
     """
-    from monitoring.selectors import Scope, coverage_compute
+    from monitoring.selectors import Scope
+    from monitoring.services import coverage_snapshot_ensure
 
-    coverage = coverage_compute(scope=Scope(kind=scope_kind, code=scope_code), date_from=date_from, date_to=date_to)
+    # The coverage tables are the stored snapshot of the scope and period when the data they were
+    # computed from has not changed since (one fingerprint query instead of recomputing them); a
+    # missing or stale one is recomputed and stored here.
+    coverage = coverage_snapshot_ensure(
+        scope=Scope(kind=scope_kind, code=scope_code), date_from=date_from, date_to=date_to
+    ).data
     school_ids = [s["id"] for s in coverage["schools"]]
     years = list(range(date_to.year - 2, date_to.year + 1))
     full = template in (None, ReferenceTemplate.PROGRAM_REPORT)
