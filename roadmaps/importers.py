@@ -13,8 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
 
 from portal.workbook import (
     ImportContext,
@@ -79,15 +82,20 @@ class ActivityImporter(SheetImporter):
             raise RowError("Квартал", _("%(q)s квартал %(y)s г. ещё не начался") % {"q": quarter, "y": year})
 
         direction = ctx.lookup(
-            Direction.objects.all(), row.get("Направление"), "Направление", what=_("направление"), required=False
+            Direction.objects.all(),
+            row.get("Направление"),
+            "Направление",
+            what=_("направление"),
+            required=False,
+            cache_key="activity-directions",
         )
-        types = ActivityType.objects.filter(direction=direction) if direction else ActivityType.objects.all()
         activity_type = ctx.lookup(
-            types.select_related("direction"),
+            _types_of(ctx, direction),
             row.get("Вид мероприятия"),
             "Вид мероприятия",
             what=_("вид мероприятия"),
             required=False,
+            cache_key=f"activity-types:{direction.pk if direction else '*'}",
         )
         if direction is None:
             if activity_type is None:
@@ -117,8 +125,8 @@ class ActivityImporter(SheetImporter):
                 )
             result, reason = "", text
 
-        existing = QuarterlyReport.objects.filter(roadmap__school=school, year=year, quarter=quarter).first()
-        if existing and existing.status in (ReportStatus.SUBMITTED, ReportStatus.RETURNED):
+        existing = _reports_in_review(ctx, year, quarter).get(school.pk)
+        if existing is not None:
             raise RowError(
                 "Квартал",
                 _("отчёт ОО за %(p)s сейчас в статусе «%(s)s» и ведётся на портале — импорт в него невозможен")
@@ -134,54 +142,83 @@ class ActivityImporter(SheetImporter):
         )
 
     def write(self, cleaned_rows: list[ActivityRow], ctx: ImportContext) -> tuple[int, int]:
+        """Plan every row in memory against what the database holds, then write in bulk.
+
+        The plan walks the rows in order, exactly as a row-by-row write would (an activity created by
+        one row is found by a later row of the same roadmap), so the preview and the counts are the
+        same; the writes are then a fixed number of bulk statements with their history records.
+        """
         created = updated = 0
         user = ctx.user
         approve = ctx.is_staff_import
         now = timezone.now()
-        reports: dict[tuple[int, int, int], QuarterlyReport] = {}
+
+        roadmap_keys = {(item.school.pk, quarter_academic_year(item.year, item.quarter)) for item in cleaned_rows}
+        roadmaps = _existing_roadmaps(roadmap_keys)
+        activities, activity_counts = _existing_activities(roadmaps, cleaned_rows)
+        reports = _existing_reports(roadmaps, {(item.school.pk, item.year, item.quarter) for item in cleaned_rows})
+        lines = _existing_lines(reports)
+
+        new_roadmaps: list[Roadmap] = []
+        new_reports: list[QuarterlyReport] = []
+        new_activities: list[Activity] = []
+        new_lines: dict[tuple, ActivityReport] = {}
+        changed_lines: dict[tuple, ActivityReport] = {}
+        used_reports: dict[tuple[int, int, int], QuarterlyReport] = {}
         for item in cleaned_rows:
             ctx.row_number = item.row
             academic_year = quarter_academic_year(item.year, item.quarter)
-            roadmap, roadmap_created = Roadmap.objects.get_or_create(
-                school=item.school,
-                academic_year=academic_year,
-                defaults={"status": RoadmapStatus.APPROVED if approve else RoadmapStatus.DRAFT},
-            )
-            if roadmap_created:
+            roadmap_key = (item.school.pk, academic_year)
+            roadmap = roadmaps.get(roadmap_key)
+            if roadmap is None:
+                roadmap = Roadmap(
+                    school=item.school,
+                    academic_year=academic_year,
+                    status=RoadmapStatus.APPROVED if approve else RoadmapStatus.DRAFT,
+                )
                 if approve:
-                    Roadmap.objects.filter(pk=roadmap.pk).update(approved_at=now, approved_by=user)
+                    roadmap.approved_at, roadmap.approved_by = now, user
+                roadmaps[roadmap_key] = roadmap
+                new_roadmaps.append(roadmap)
                 ctx.change(
                     "create",
                     _("дорожная карта %(s)s на %(y)s учебный год")
                     % {"s": item.school.name, "y": academic_year_label(academic_year)},
                 )
             report_key = (item.school.pk, item.year, item.quarter)
-            report = reports.get(report_key)
+            report = used_reports.get(report_key)
             if report is None:
-                report, _c = QuarterlyReport.objects.get_or_create(
-                    roadmap=roadmap, year=item.year, quarter=item.quarter
-                )
-                reports[report_key] = report
-            activity = _find_activity(roadmap, item)
+                report = reports.get(report_key)
+                if report is None:
+                    report = QuarterlyReport(roadmap=roadmap, year=item.year, quarter=item.quarter)
+                    new_reports.append(report)
+                used_reports[report_key] = report
+            activity_key = (*roadmap_key, item.direction.pk, item.due_on, normalize_name(item.title))
+            activity = activities.get(activity_key)
             if activity is None:
+                activity_counts[roadmap_key] = activity_counts.get(roadmap_key, 0) + 1
                 activity = Activity(
                     roadmap=roadmap,
                     direction=item.direction,
                     activity_type=item.activity_type,
                     title=item.title,
                     due_on=item.due_on,
-                    order=roadmap.activities.count() + 1,
+                    order=activity_counts[roadmap_key],
                 )
-                activity._history_user = user
-                activity.full_clean(exclude=["roadmap"])
-                activity.save()
-            line = ActivityReport.objects.filter(report=report, activity=activity).first()
+                # The foreign keys come from the catalogues just read and the only check constraint
+                # involves `starts_on`, which an import leaves empty: validating them would cost a
+                # query per row for nothing.
+                activity.full_clean(exclude=["roadmap", "direction", "activity_type"], validate_constraints=False)
+                activities[activity_key] = activity
+                new_activities.append(activity)
+            line_key = (report_key, activity_key)
+            line = new_lines.get(line_key)
+            if line is None and report.pk is not None and activity.pk is not None:
+                line = lines.get((report.pk, activity.pk))
             values = {"status": item.status, "result": item.result, "reason": item.reason}
             label = f"{item.school.code}, {item.year}-Q{item.quarter}: «{item.title[:60]}» — {LineStatus(item.status).label}"
             if line is None:
-                line = ActivityReport(report=report, activity=activity, **values)
-                line._history_user = user
-                line.save()
+                new_lines[line_key] = ActivityReport(report=report, activity=activity, **values)
                 created += 1
                 ctx.change("create", label)
             else:
@@ -189,36 +226,166 @@ class ActivityImporter(SheetImporter):
                 if changed:
                     for f in changed:
                         setattr(line, f, values[f])
-                    line._history_user = user
-                    line.save(update_fields=changed)
+                    if line.pk is not None:
+                        changed_lines[line_key] = line
                     updated += 1
                     ctx.change("update", label)
+
+        bulk = {"batch_size": BATCH_SIZE, "default_user": user}
+        bulk_create_with_history(new_roadmaps, Roadmap, **bulk)
+        bulk_create_with_history(new_reports, QuarterlyReport, **bulk)
+        bulk_create_with_history(new_activities, Activity, **bulk)
+        bulk_create_with_history(list(new_lines.values()), ActivityReport, **bulk)
+        if changed_lines:
+            bulk_update_with_history(
+                list(changed_lines.values()), ActivityReport, ["status", "result", "reason"], **bulk
+            )
         if approve:
-            for report in reports.values():
-                if report.status == ReportStatus.APPROVED:
-                    continue
-                from_status = report.status
-                report.status = ReportStatus.APPROVED
-                report.submitted_at = report.submitted_at or now
-                report.approved_at = now
-                report.approved_by = user
-                report.version += 1
-                report._history_user = user
-                report.save()
-                ReportTransition.objects.create(
-                    report=report,
-                    actor=user,
-                    from_status=from_status,
-                    to_status=ReportStatus.APPROVED,
-                    action="import",
-                    comment=_("Импорт из книги Excel (лист «Мероприятия»): отчёт утверждён на бумаге."),
-                )
+            _approve_reports([r for r in used_reports.values() if r.status != ReportStatus.APPROVED], user, now)
         return created, updated
 
 
-def _find_activity(roadmap: Roadmap, item: ActivityRow) -> Activity | None:
-    key = normalize_name(item.title)
-    for activity in roadmap.activities.filter(direction=item.direction, due_on=item.due_on):
-        if normalize_name(activity.title) == key:
-            return activity
-    return None
+BATCH_SIZE = 1000
+# Rows of an `IN (…)` list per query: far below SQLite's and PostgreSQL's parameter limits.
+CHUNK = 2000
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _types_of(ctx: ImportContext, direction: Direction | None) -> QuerySet[ActivityType]:
+    """Activity types to match a row's `Вид мероприятия` against: its direction's, or all of them
+    (built once per direction; `ctx.lookup` reads each once)."""
+    querysets: dict[int | None, QuerySet[ActivityType]] = ctx.data.setdefault("activity_type_querysets", {})
+    key = direction.pk if direction else None
+    if key not in querysets:
+        types = ActivityType.objects.filter(direction=direction) if direction else ActivityType.objects.all()
+        querysets[key] = types.select_related("direction")
+    return querysets[key]
+
+
+def _reports_in_review(ctx: ImportContext, year: int, quarter: int) -> dict[int, QuarterlyReport]:
+    """Reports of the quarter that are submitted or returned (kept on the portal), by school id;
+    read once per quarter of the sheet."""
+    cache: dict[tuple[int, int], dict[int, QuarterlyReport]] = ctx.data.setdefault("activity_reports_in_review", {})
+    found = cache.get((year, quarter))
+    if found is None:
+        found = {}
+        query = QuarterlyReport.objects.filter(
+            year=year, quarter=quarter, status__in=(ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+        ).select_related("roadmap")
+        for report in query.order_by("pk"):
+            found.setdefault(report.roadmap.school_id, report)
+        cache[(year, quarter)] = found
+    return found
+
+
+def _existing_roadmaps(keys: set[tuple[int, int]]) -> dict[tuple[int, int], Roadmap]:
+    """The roadmaps already stored for these (school id, academic year) pairs."""
+    found: dict[tuple[int, int], Roadmap] = {}
+    years = {year for _school, year in keys}
+    for school_ids in _chunks(sorted({school for school, _year in keys})):
+        for roadmap in Roadmap.objects.filter(school_id__in=school_ids, academic_year__in=years).order_by():
+            key = (roadmap.school_id, roadmap.academic_year)
+            if key in keys:
+                found[key] = roadmap
+    return found
+
+
+def _existing_activities(
+    roadmaps: dict[tuple[int, int], Roadmap], rows: list[ActivityRow]
+) -> tuple[dict[tuple, Activity], dict[tuple[int, int], int]]:
+    """Existing activities of these roadmaps that a row could match, by (school id, academic year,
+    direction id, due date, normalised title), and the number of activities of each roadmap."""
+    activities: dict[tuple, Activity] = {}
+    counts: dict[tuple[int, int], int] = {}
+    if not roadmaps or not rows:
+        return activities, counts
+    key_of = {roadmap.pk: key for key, roadmap in roadmaps.items()}
+    first_due = min(item.due_on for item in rows)
+    last_due = max(item.due_on for item in rows)
+    for roadmap_ids in _chunks(sorted(key_of)):
+        for roadmap_id, count in (
+            Activity.objects.filter(roadmap_id__in=roadmap_ids)
+            .order_by()
+            .values("roadmap_id")
+            .annotate(n=Count("id"))
+            .values_list("roadmap_id", "n")
+        ):
+            counts[key_of[roadmap_id]] = count
+        # A roadmap's first matching activity wins, as `roadmap.activities` orders them.
+        candidates = Activity.objects.filter(
+            roadmap_id__in=roadmap_ids, due_on__gte=first_due, due_on__lte=last_due
+        ).order_by("order", "id")
+        for activity in candidates:
+            key = (*key_of[activity.roadmap_id], activity.direction_id, activity.due_on, normalize_name(activity.title))
+            activities.setdefault(key, activity)
+    return activities, counts
+
+
+def _existing_reports(
+    roadmaps: dict[tuple[int, int], Roadmap], keys: set[tuple[int, int, int]]
+) -> dict[tuple[int, int, int], QuarterlyReport]:
+    """The quarterly reports already stored for these (school id, year, quarter), on the roadmap of
+    the quarter's academic year."""
+    found: dict[tuple[int, int, int], QuarterlyReport] = {}
+    wanted = {}
+    for school_id, year, quarter in keys:
+        roadmap = roadmaps.get((school_id, quarter_academic_year(year, quarter)))
+        if roadmap is not None:
+            wanted[(roadmap.pk, year, quarter)] = (school_id, year, quarter)
+    for roadmap_ids in _chunks(sorted({roadmap_id for roadmap_id, _y, _q in wanted})):
+        for report in QuarterlyReport.objects.filter(roadmap_id__in=roadmap_ids).order_by():
+            key = wanted.get((report.roadmap_id, report.year, report.quarter))
+            if key is not None:
+                found[key] = report
+    return found
+
+
+def _existing_lines(reports: dict[tuple[int, int, int], QuarterlyReport]) -> dict[tuple[int, int], ActivityReport]:
+    """Lines of these reports, by (report id, activity id)."""
+    lines: dict[tuple[int, int], ActivityReport] = {}
+    for report_ids in _chunks(sorted(report.pk for report in reports.values())):
+        for line in ActivityReport.objects.filter(report_id__in=report_ids).order_by():
+            lines[(line.report_id, line.activity_id)] = line
+    return lines
+
+
+def _approve_reports(reports: list[QuarterlyReport], user: Any, now: dt.datetime) -> None:
+    """Record the imported reports as approved (they were approved on paper), with their transitions."""
+    if not reports:
+        return
+    transitions = []
+    for report in reports:
+        transitions.append(
+            ReportTransition(
+                report=report,
+                actor=user,
+                from_status=report.status,
+                to_status=ReportStatus.APPROVED,
+                action="import",
+                comment=_("Импорт из книги Excel (лист «Мероприятия»): отчёт утверждён на бумаге."),
+            )
+        )
+        report.status = ReportStatus.APPROVED
+        report.submitted_at = report.submitted_at or now
+        report.approved_at = now
+        report.approved_by = user
+        report.version += 1
+        report.updated_at = now
+    # The same values for every report: one UPDATE, then the history rows of what each became.
+    for chunk in _chunks([report.pk for report in reports]):
+        QuarterlyReport.objects.filter(pk__in=chunk).update(
+            status=ReportStatus.APPROVED,
+            submitted_at=Coalesce("submitted_at", Value(now)),
+            approved_at=now,
+            approved_by=user,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+    get_history_manager_for_model(QuarterlyReport).bulk_history_create(
+        reports, batch_size=BATCH_SIZE, update=True, default_user=user
+    )
+    ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)

@@ -164,11 +164,13 @@ class ImportContext:
         fields: tuple[str, ...] = ("code", "name"),
         what: str | None = None,
         required: bool = True,
+        cache_key: str | None = None,
     ) -> Any:
         """The object of `queryset` whose code or name (normalised) equals the value.
 
         Codes match case-insensitively; names match with `normalize_name`. An ambiguous name is an
-        error asking for the code.
+        error asking for the code. The index is read once per queryset; `cache_key` names it so that
+        a sheet of many rows does not compile the queryset's SQL on every row to find its index.
         """
         qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
         text = clean_text(value)
@@ -177,7 +179,7 @@ class ImportContext:
             if required:
                 raise RowError(column, _("обязательное поле не заполнено"))
             return None
-        key = (qs.model._meta.label, fields, str(qs.query))
+        key = (qs.model._meta.label, fields, cache_key if cache_key is not None else str(qs.query))
         index = self._lookup_cache.get(key)
         if index is None:
             index = {}

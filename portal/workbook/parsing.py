@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 ILLEGAL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTES_RE = re.compile(r"[\"'«»“”„‟‘’‚‛`´]")
 _SPACES_RE = re.compile(r"\s+")
+_DASHES_RE = re.compile(r"[‐‑‒–—―]")
+_NUMERO_RE = re.compile(r"№\s*")
 _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 _QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[QqКк]\s*([1-4])$")
@@ -51,8 +53,8 @@ def normalize_name(value: Any) -> str:
     """A comparison key insensitive to case, spacing, quote style («», "", ''), ё/е and dashes."""
     s = clean_text(value).casefold().replace("ё", "е")
     s = _QUOTES_RE.sub(" ", s)
-    s = re.sub(r"[‐‑‒–—―]", "-", s)
-    s = re.sub(r"№\s*", "№", s)
+    s = _DASHES_RE.sub("-", s)
+    s = _NUMERO_RE.sub("№", s)
     return _SPACES_RE.sub(" ", s).strip()
 
 
