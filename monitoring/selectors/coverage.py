@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -308,6 +310,23 @@ def coverage_fingerprint(*, scope: Scope) -> str:
     data does; live row counts catch rows written in bulk without history.
     """
     obj = scope_object(scope)
+    model = Region if isinstance(obj, Region) else Municipality
+    # The statement depends only on the area: compiled once per area, not on every home page.
+    sql, params = _fingerprint_sql(connection.vendor, model, obj.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        values = cursor.fetchone()
+    if values is None:
+        raise Http404(f"Территория {scope} не найдена")
+    row = dict(zip(names, values, strict=True))
+    return ";".join(f"{k}={row[k] or 0}" for k in sorted(row))
+
+
+@lru_cache(maxsize=256)
+def _fingerprint_sql(vendor: str, model: type[Region] | type[Municipality], pk: int) -> tuple[str, tuple]:
+    """The fingerprint statement of one area (`vendor` keys the cache by database flavour)."""
+    obj = model(pk=pk)
     area = _school_area_q(obj, prefix="school__")
     hist = {
         "school": School.history.model.objects.filter(_school_area_q(obj)),
@@ -342,9 +361,9 @@ def coverage_fingerprint(*, scope: Scope) -> str:
     annotations["report_v"] = _agg(
         QuarterlyReport.objects.filter(_school_area_q(obj, prefix="roadmap__school__")), "version", "SUM"
     )
-    model = Region if isinstance(obj, Region) else Municipality
-    row = model.objects.filter(pk=obj.pk).annotate(**annotations).values(*annotations).get()
-    return ";".join(f"{k}={row[k] or 0}" for k in sorted(row))
+    qs = model.objects.filter(pk=pk).annotate(**annotations).values(*annotations)
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def not_approved_reports_list(
