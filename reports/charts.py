@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 import pygal
 import qrcode
@@ -72,7 +73,15 @@ def results_chart(*, title: str, years: list[int], means: dict[str, list[Decimal
 
 
 def coverage_chart(*, title: str, labels: list[str], values: list[float]) -> str:
-    """Horizontal bars of coverage, percent of schools (roadmap monitoring by direction)."""
+    """Horizontal bars of coverage, percent of schools (roadmap monitoring by direction).
+
+    The same figures draw the same chart: references of one area and period, and every version
+    generated again after a text edit, take it from a small cache instead of drawing it again."""
+    return _coverage_chart(title, tuple(labels), tuple(values))
+
+
+@lru_cache(maxsize=64)
+def _coverage_chart(title: str, labels: tuple[str, ...], values: tuple[float, ...]) -> str:
     chart = pygal.HorizontalBar(
         style=_STYLE,
         width=760,
@@ -86,8 +95,8 @@ def coverage_chart(*, title: str, labels: list[str], values: list[float]) -> str
         value_formatter=lambda v: f"{v:.0f}%",
         range=(0, 100),
     )
-    chart.x_labels = labels
-    chart.add("%", values)
+    chart.x_labels = list(labels)
+    chart.add("%", list(values))
     return _clean(chart.render(is_unicode=True))
 
 
