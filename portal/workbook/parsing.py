@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # XML 1.0 forbids these; openpyxl refuses to write them and they are never meaningful in a cell.
@@ -225,6 +226,24 @@ def parse_bool(value: Any, column: str, *, default: bool | None = None) -> bool:
     raise RowError(column, _("ожидается «да» или «нет», получено «%(v)s»") % {"v": clean_text(value)})
 
 
+_CHOICE_INDEXES: dict[tuple[type, str | None], dict[str, str]] = {}
+
+
+def _choice_index(choices: Any, pairs: list[tuple[str, Any]]) -> dict[str, str]:
+    """Normalised code or label → code, the first pair winning as in a scan of `pairs`. A choices
+    class's index is kept per language: a sheet of many rows normalises its labels once."""
+    key = (choices, get_language()) if isinstance(choices, type) else None
+    if key is not None and key in _CHOICE_INDEXES:
+        return _CHOICE_INDEXES[key]
+    index: dict[str, str] = {}
+    for code, label in pairs:
+        index.setdefault(normalize_name(code), code)
+        index.setdefault(normalize_name(label), code)
+    if key is not None:
+        _CHOICE_INDEXES[key] = index
+    return index
+
+
 def parse_choice(
     value: Any, choices: type[models.Choices] | Iterable[tuple[str, Any]], column: str, *, required: bool = True
 ) -> str:
@@ -235,9 +254,9 @@ def parse_choice(
         if required:
             raise RowError(column, _("обязательное поле не заполнено"))
         return ""
-    for code, label in pairs:
-        if text in (normalize_name(code), normalize_name(label)):
-            return code
+    index = _choice_index(choices, pairs)
+    if text in index:
+        return index[text]
     allowed = ", ".join(str(label) for _code, label in pairs)
     raise RowError(
         column,

@@ -111,10 +111,34 @@ def check_zip(data: bytes) -> None:
         )
 
 
+def _parse_dimensions(self: Any) -> tuple[int, int, int, int] | None:
+    """openpyxl's `WorkSheetParser.parse_dimensions` waits for *end* events, so on a sheet without a
+    `<dimension>` element (any file written in `write_only` mode, the portal's own templates among
+    them) it parses the whole sheet only to learn that, doubling the cost of opening a big sheet.
+    The element, when present, precedes `<sheetData>`: the start events suffice."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, SheetDimension, iterparse
+
+    for _event, element in iterparse(self.source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            return SheetDimension.from_tree(element).boundaries
+        if element.tag == DATA_TAG:
+            break
+    return None
+
+
+def _patch_openpyxl() -> None:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    # Only over the implementation described above (openpyxl 3.1, pinned): a later release may differ.
+    if WorkSheetParser.parse_dimensions.__module__ == "openpyxl.worksheet._reader":
+        WorkSheetParser.parse_dimensions = _parse_dimensions
+
+
 def open_workbook(data: bytes):
     """openpyxl workbook in read-only, values-only mode (after `check_zip`)."""
     import openpyxl
 
+    _patch_openpyxl()
     check_zip(data)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
