@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from portal.models import Role, User
 from schools.models import Municipality, RegistryEntry, School
@@ -159,7 +160,9 @@ def report_history(report: QuarterlyReport, lines: list[ActivityReport], limit: 
         if details:
             who = record.history_user.short_name if record.history_user else "—"
             title = titles.get(record.id, "строка удалена")
-            entries.append(HistoryEntry(record.history_date, who, f"Изменена строка «{title[:80]}»", details))
+            entries.append(
+                HistoryEntry(record.history_date, who, f"Изменена строка «{Truncator(title).chars(80)}»", details)
+            )
     for record in Evidence.history.filter(line__report_id=report.pk).select_related("history_user"):
         if record.history_type not in ("+", "-"):
             continue
