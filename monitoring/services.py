@@ -25,7 +25,12 @@ from .models import (
     IndicatorValue,
     MethodicalVisit,
 )
-from .selectors import Scope, coverage_compute, coverage_fingerprint, coverage_snapshot_fresh
+from .selectors import (
+    Scope,
+    coverage_compute,
+    coverage_fingerprint,
+    coverage_snapshot_is_fresh,
+)
 from .validation import check_average, check_count, check_ratio
 
 
@@ -307,21 +312,32 @@ def result_delete(*, user: User, result: AssessmentResult) -> None:
 # --- coverage snapshots --------------------------------------------------------------------------
 
 
+_UNKNOWN = object()
+
+
 def coverage_snapshot_store(
-    *, scope: Scope, date_from: dt.date, date_to: dt.date, fingerprint: str | None = None
+    *,
+    scope: Scope,
+    date_from: dt.date,
+    date_to: dt.date,
+    fingerprint: str | None = None,
+    area: Region | Municipality | None = None,
+    existing: Any = _UNKNOWN,
 ) -> CoverageSnapshot:
     """Compute the coverage tables and store them as the scope's snapshot for the period.
 
     The fingerprint is taken before the tables are computed, so a change made meanwhile makes the
-    snapshot stale rather than silently included or lost.
+    snapshot stale rather than silently included or lost. `area` is the scope's object when the
+    caller holds it; `existing` the stored row's pk (or None) when the caller has just read it.
     """
-    fingerprint = fingerprint or coverage_fingerprint(scope=scope)
-    data = coverage_compute(scope=scope, date_from=date_from, date_to=date_to)
+    fingerprint = fingerprint or coverage_fingerprint(scope=scope, area=area)
+    data = coverage_compute(scope=scope, date_from=date_from, date_to=date_to, area=area)
     key = {"scope_kind": scope.kind, "scope_code": scope.code, "date_from": date_from, "date_to": date_to}
     defaults = {"computed_at": timezone.now(), "fingerprint": fingerprint, "data": data}
     # A plain UPDATE of the existing row, else an INSERT: two or four statements where
     # update_or_create takes eight (nested savepoints and a SELECT … FOR UPDATE), on the home page.
-    existing = CoverageSnapshot.objects.filter(**key).values_list("pk", flat=True).first()
+    if existing is _UNKNOWN:
+        existing = CoverageSnapshot.objects.filter(**key).values_list("pk", flat=True).first()
     if existing is not None and CoverageSnapshot.objects.filter(pk=existing).update(**defaults):
         return CoverageSnapshot(pk=existing, **key, **defaults)
     try:
@@ -335,11 +351,27 @@ def coverage_snapshot_store(
     return snapshot
 
 
-def coverage_snapshot_ensure(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> CoverageSnapshot:
-    """The fresh snapshot, recomputed now when missing or stale (a fixed handful of queries)."""
-    fingerprint = coverage_fingerprint(scope=scope)
-    fresh = coverage_snapshot_fresh(scope=scope, date_from=date_from, date_to=date_to, fingerprint=fingerprint)
-    return fresh or coverage_snapshot_store(scope=scope, date_from=date_from, date_to=date_to, fingerprint=fingerprint)
+def coverage_snapshot_ensure(
+    *, scope: Scope, date_from: dt.date, date_to: dt.date, area: Region | Municipality | None = None
+) -> CoverageSnapshot:
+    """The fresh snapshot, recomputed now when missing or stale (a fixed handful of queries).
+
+    `area`: the scope's Region or Municipality (with its region) when the caller already holds it.
+    """
+    fingerprint = coverage_fingerprint(scope=scope, area=area)
+    stored = CoverageSnapshot.objects.filter(
+        scope_kind=scope.kind, scope_code=scope.code, date_from=date_from, date_to=date_to
+    ).first()
+    if stored is not None and coverage_snapshot_is_fresh(stored, fingerprint=fingerprint):
+        return stored
+    return coverage_snapshot_store(
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
+        fingerprint=fingerprint,
+        area=area,
+        existing=stored.pk if stored is not None else None,
+    )
 
 
 def coverage_refresh_request(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> None:

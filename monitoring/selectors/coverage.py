@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from monitoring.models import Indicator, IndicatorValue, MethodicalVisit
@@ -147,16 +147,29 @@ def _scope_dict(scope: Scope, obj: Region | Municipality) -> dict[str, Any]:
     }
 
 
-def coverage_compute(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> dict:
+def _area_of(scope: Scope, area: Region | Municipality | None) -> Region | Municipality:
+    """The scope's object: `area` when the caller already holds it (a municipality with its region
+    selected), else looked up."""
+    if area is None:
+        return scope_object(scope)
+    expected = Region if scope.kind == "region" else Municipality
+    if not isinstance(area, expected) or area.code != scope.code:
+        raise ValueError(f"Объект территории не соответствует {scope}")
+    return area
+
+
+def coverage_compute(
+    *, scope: Scope, date_from: dt.date, date_to: dt.date, area: Region | Municipality | None = None
+) -> dict:
     """Every coverage table of the scope and period (no user check: for tasks and commands).
 
     Returns a JSON-serialisable dict in the shape agreed with the references (see
-    monitoring/selectors/__init__.py). Eight queries, whatever the number of schools (fewer when
+    monitoring/selectors/__init__.py). Seven queries (six when the caller passes the area), whatever the number of schools (fewer when
     the scope has no school: a filter on an empty id list is answered without asking the database).
     """
     if date_to < date_from:
         raise ValueError("Дата окончания периода раньше даты начала.")
-    obj = scope_object(scope)  # 1
+    obj = _area_of(scope, area)  # 1, none when the caller passes the area
     quarters = quarters_inside(date_from, date_to)
     in_scope = schools_in_scope(obj, date_from, date_to)
 
@@ -201,11 +214,24 @@ def coverage_compute(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> d
         if type_id is not None:
             type_schools.setdefault(type_id, set()).add(school_id)
 
-    types = list(ActivityType.objects.filter(is_active=True).order_by("direction__order", "order", "pk"))  # 4
-    directions = list(Direction.objects.order_by("order", "pk"))  # 5
+    # Every direction with its active types (none: an empty list), in one query.
+    catalogue = (  # 4
+        Direction.objects.annotate(
+            active=FilteredRelation("activity_types", condition=Q(activity_types__is_active=True))
+        )
+        .order_by("order", "pk", "active__order", "active__pk")
+        .values_list("pk", "code", "name", "active__pk", "active__code", "active__name")
+    )
+    directions: list[dict[str, Any]] = []
+    types: list[tuple[int, int, str, str]] = []  # (direction id, type id, code, name)
+    for direction_id, d_code, d_name, type_id, t_code, t_name in catalogue:
+        if not directions or directions[-1]["pk"] != direction_id:
+            directions.append({"pk": direction_id, "code": d_code, "name": d_name})
+        if type_id is not None:
+            types.append((direction_id, type_id, t_code, t_name))
 
     # Indicator values lying inside the period: the latest period_to wins per (school, indicator).
-    values = (  # 6
+    values = (  # 5
         IndicatorValue.objects.filter(school__in=in_scope_ids, period_from__gte=date_from, period_to__lte=date_to)
         .order_by("school_id", "indicator_id", "-period_to", "-period_from", "-pk")
         .values(
@@ -219,13 +245,13 @@ def coverage_compute(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> d
             pupils=F("school__pupils_count"),
         )
     )
-    visits = (  # 7
+    visits = (  # 6
         MethodicalVisit.objects.filter(school__in=in_scope_ids)
         .filter(_visits_q(date_from, date_to))
         .order_by("date", "pk")
         .values_list("school_id", "date")
     )
-    not_approved = (  # 8
+    not_approved = (  # 7
         QuarterlyReport.objects.filter(roadmap__school__in=in_scope_ids)
         .filter(quarters_q(quarters))
         .exclude(status=ReportStatus.APPROVED)
@@ -253,10 +279,10 @@ def coverage_compute(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> d
     }
     position = {s.pk: i for i, s in enumerate(schools)}
     by_direction: dict[int, list[dict[str, Any]]] = {}
-    for t in types:
-        ids = sorted(type_schools.get(t.pk, ()), key=position.__getitem__)
-        by_direction.setdefault(t.direction_id, []).append(
-            {"id": t.pk, "code": t.code, "name": t.name, "count": len(ids), "school_ids": ids}
+    for direction_id, type_id, t_code, t_name in types:
+        ids = sorted(type_schools.get(type_id, ()), key=position.__getitem__)
+        by_direction.setdefault(direction_id, []).append(
+            {"id": type_id, "code": t_code, "name": t_name, "count": len(ids), "school_ids": ids}
         )
     return {
         "scope": _scope_dict(scope, obj),
@@ -279,7 +305,9 @@ def coverage_compute(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> d
             {"code": code, "name": name, "count": len(flags[code]), "school_ids": flags[code]}
             for code, name in COVERAGE_INDICATORS
         ],
-        "directions": [{"code": d.code, "name": d.name, "types": by_direction.get(d.pk, [])} for d in directions],
+        "directions": [
+            {"code": d["code"], "name": d["name"], "types": by_direction.get(d["pk"], [])} for d in directions
+        ],
         "per_school": per_school,
     }
 
@@ -302,14 +330,14 @@ def _agg(qs: QuerySet, field: str, function: str) -> Subquery:
     )
 
 
-def coverage_fingerprint(*, scope: Scope) -> str:
+def coverage_fingerprint(*, scope: Scope, area: Region | Municipality | None = None) -> str:
     """A cheap version stamp of everything the scope's coverage depends on, in one query.
 
     Every change made through the ORM leaves a history row (django-simple-history), so the
     largest history id of each table, restricted to the scope's schools, changes whenever the
     data does; live row counts catch rows written in bulk without history.
     """
-    obj = scope_object(scope)
+    obj = _area_of(scope, area)
     model = Region if isinstance(obj, Region) else Municipality
     # The statement depends only on the area: compiled once per area, not on every home page.
     sql, params = _fingerprint_sql(connection.vendor, model, obj.pk)

@@ -255,19 +255,22 @@ def coverage_snapshot_fresh(
 ) -> CoverageSnapshot | None:
     """The stored snapshot of the scope and period if the data it was computed from has not changed
     (`fingerprint`: the current one, when the caller has already computed it)."""
-    from django.conf import settings
-
     snapshot = CoverageSnapshot.objects.filter(
         scope_kind=scope.kind, scope_code=scope.code, date_from=date_from, date_to=date_to
     ).first()
     if snapshot is None:
         return None
-    max_age = getattr(settings, "COVERAGE_SNAPSHOT_MAX_AGE", dt.timedelta(hours=6))
-    if timezone.now() - snapshot.computed_at > max_age:
-        return None
-    if snapshot.fingerprint != (fingerprint or coverage_fingerprint(scope=scope)):
+    if not coverage_snapshot_is_fresh(snapshot, fingerprint=fingerprint or coverage_fingerprint(scope=scope)):
         return None
     return snapshot
+
+
+def coverage_snapshot_is_fresh(snapshot: CoverageSnapshot, *, fingerprint: str) -> bool:
+    """Whether a stored snapshot is young enough and its data unchanged (`fingerprint`: the current one)."""
+    from django.conf import settings
+
+    max_age = getattr(settings, "COVERAGE_SNAPSHOT_MAX_AGE", dt.timedelta(hours=6))
+    return timezone.now() - snapshot.computed_at <= max_age and snapshot.fingerprint == fingerprint
 
 
 def schools_by_ids(ids: list[int]) -> list[School]:
