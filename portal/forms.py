@@ -19,7 +19,7 @@ def date_error_messages(label) -> dict[str, str]:
     """Russian messages that name the field and the expected format."""
     return {
         "required": _("Укажите дату в поле «%(field)s».") % {"field": label},
-        "invalid": _("Дата в поле «%(field)s» должна быть в формате ДД.ММ.ГГГГ.") % {"field": label},
+        "invalid": _("Укажите в поле «%(field)s» существующую дату в формате ДД.ММ.ГГГГ.") % {"field": label},
     }
 
 

@@ -60,7 +60,7 @@ def test_invalid_post_keeps_the_input_and_ties_errors_to_the_fields(client, dire
     assert f'aria-invalid="true" aria-describedby="id_{p}-started_on_error"' in started
     assert (
         f'<div id="id_{p}-started_on_error"><div class="invalid-feedback d-block">'
-        "Дата в поле «Дата начала» должна быть в формате ДД.ММ.ГГГГ.</div>" in html
+        "Укажите в поле «Дата начала» существующую дату в формате ДД.ММ.ГГГГ.</div>" in html
     )
     assert 'value="-3"' in _tag(html, "input", f"id_{p}-participants")
     assert f'id="id_{p}-participants_error"' in html
