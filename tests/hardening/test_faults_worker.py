@@ -15,6 +15,7 @@ and the content security policy the pages are served with.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -245,7 +246,10 @@ def _gated_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
         "--loglevel=INFO",
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+        # A session of its own: teardown can end the worker and its pool children as one group.
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     worker = GatedWorker(queue=queue, process=process, log=log, gate=gate)
     try:
         deadline = time.monotonic() + 60
@@ -262,8 +266,11 @@ def _gated_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+                pass
+        # A child still held at the gate (a test that failed before its kill) goes with the group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -333,7 +340,7 @@ def test_pool_child_killed_mid_render_the_job_runs_again_and_yields_exactly_one_
 
     job = _wait(
         lambda: (j := RenderJob.objects.get(version=version)).status in ("done", "failed") and j,
-        seconds=40,
+        seconds=60,
         what="the job did not finish after the kill",
         worker=gated_worker,
     )
