@@ -17,6 +17,7 @@ from django.db.models import Count, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
 
 from portal.workbook import (
@@ -46,6 +47,10 @@ from .models import (
     quarter_bounds,
 )
 from .services.reports import NEEDS_REASON, quarter_academic_year
+
+# Evaluated only when a message needs them: translating on every row of a big sheet shows in its time.
+WHAT_DIRECTION = gettext_lazy("направление")
+WHAT_TYPE = gettext_lazy("вид мероприятия")
 
 COLUMNS = ("Код ОО", "Квартал", "Направление", "Вид мероприятия", "Мероприятие", "Срок", "Статус", "Результат")
 
@@ -78,14 +83,14 @@ class ActivityImporter(SheetImporter):
         if not 2000 <= year <= 2100:
             raise RowError("Квартал", _("год %(y)s вне допустимого диапазона") % {"y": year})
         start, end = quarter_bounds(year, quarter)
-        if start > timezone.localdate():
+        if start > _today(ctx):
             raise RowError("Квартал", _("%(q)s квартал %(y)s г. ещё не начался") % {"q": quarter, "y": year})
 
         direction = ctx.lookup(
             Direction.objects.all(),
             row.get("Направление"),
             "Направление",
-            what=_("направление"),
+            what=WHAT_DIRECTION,
             required=False,
             cache_key="activity-directions",
         )
@@ -93,7 +98,7 @@ class ActivityImporter(SheetImporter):
             _types_of(ctx, direction),
             row.get("Вид мероприятия"),
             "Вид мероприятия",
-            what=_("вид мероприятия"),
+            what=WHAT_TYPE,
             required=False,
             cache_key=f"activity-types:{direction.pk if direction else '*'}",
         )
@@ -152,6 +157,7 @@ class ActivityImporter(SheetImporter):
         user = ctx.user
         approve = ctx.is_staff_import
         now = timezone.now()
+        status_labels = {status.value: str(status.label) for status in LineStatus}
 
         roadmap_keys = {(item.school.pk, quarter_academic_year(item.year, item.quarter)) for item in cleaned_rows}
         roadmaps = _existing_roadmaps(roadmap_keys)
@@ -205,10 +211,9 @@ class ActivityImporter(SheetImporter):
                     due_on=item.due_on,
                     order=activity_counts[roadmap_key],
                 )
-                # The foreign keys come from the catalogues just read and the only check constraint
-                # involves `starts_on`, which an import leaves empty: validating them would cost a
-                # query per row for nothing.
-                activity.full_clean(exclude=["roadmap", "direction", "activity_type"], validate_constraints=False)
+                # Not `full_clean()`: every value was checked when the row was cleaned (lengths,
+                # dates, catalogue entries), and its foreign key and constraint checks would cost
+                # queries per row.
                 activities[activity_key] = activity
                 new_activities.append(activity)
             line_key = (report_key, activity_key)
@@ -216,7 +221,9 @@ class ActivityImporter(SheetImporter):
             if line is None and report.pk is not None and activity.pk is not None:
                 line = lines.get((report.pk, activity.pk))
             values = {"status": item.status, "result": item.result, "reason": item.reason}
-            label = f"{item.school.code}, {item.year}-Q{item.quarter}: «{item.title[:60]}» — {LineStatus(item.status).label}"
+            label = (
+                f"{item.school.code}, {item.year}-Q{item.quarter}: «{item.title[:60]}» — {status_labels[item.status]}"
+            )
             if line is None:
                 new_lines[line_key] = ActivityReport(report=report, activity=activity, **values)
                 created += 1
@@ -253,6 +260,14 @@ CHUNK = 2000
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _today(ctx: ImportContext) -> dt.date:
+    """Today's date, read once per import."""
+    today = ctx.data.get("today")
+    if today is None:
+        today = ctx.data["today"] = timezone.localdate()
+    return today
 
 
 def _types_of(ctx: ImportContext, direction: Direction | None) -> QuerySet[ActivityType]:

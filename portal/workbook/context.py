@@ -174,7 +174,6 @@ class ImportContext:
         """
         qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
         text = clean_text(value)
-        label = what or str(qs.model._meta.verbose_name)
         if not text:
             if required:
                 raise RowError(column, _("обязательное поле не заполнено"))
@@ -196,6 +195,8 @@ class ImportContext:
         matches = index.get(normalize_name(text), [])
         if len(matches) == 1:
             return matches[0]
+        # Only a message needs the label: translating it on every row of a big sheet shows in its time.
+        label = str(what or qs.model._meta.verbose_name)
         if len(matches) > 1:
             raise RowError(
                 column, _("значение «%(v)s» неоднозначно (%(what)s), укажите код") % {"v": text, "what": label}

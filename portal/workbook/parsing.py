@@ -229,12 +229,13 @@ def parse_bool(value: Any, column: str, *, default: bool | None = None) -> bool:
 _CHOICE_INDEXES: dict[tuple[type, str | None], dict[str, str]] = {}
 
 
-def _choice_index(choices: Any, pairs: list[tuple[str, Any]]) -> dict[str, str]:
-    """Normalised code or label → code, the first pair winning as in a scan of `pairs`. A choices
+def _choice_index(choices: type[models.Choices] | list[tuple[str, Any]]) -> dict[str, str]:
+    """Normalised code or label → code, the first pair winning as in a scan of the pairs. A choices
     class's index is kept per language: a sheet of many rows normalises its labels once."""
     key = (choices, get_language()) if isinstance(choices, type) else None
     if key is not None and key in _CHOICE_INDEXES:
         return _CHOICE_INDEXES[key]
+    pairs = choices.choices if isinstance(choices, type) else choices
     index: dict[str, str] = {}
     for code, label in pairs:
         index.setdefault(normalize_name(code), code)
@@ -248,15 +249,17 @@ def parse_choice(
     value: Any, choices: type[models.Choices] | Iterable[tuple[str, Any]], column: str, *, required: bool = True
 ) -> str:
     """A TextChoices value given as its code or its Russian label."""
-    pairs = choices.choices if isinstance(choices, type) else list(choices)
     text = normalize_name(value)
     if not text:
         if required:
             raise RowError(column, _("обязательное поле не заполнено"))
         return ""
-    index = _choice_index(choices, pairs)
+    if not isinstance(choices, type):
+        choices = list(choices)
+    index = _choice_index(choices)
     if text in index:
         return index[text]
+    pairs = choices.choices if isinstance(choices, type) else choices
     allowed = ", ".join(str(label) for _code, label in pairs)
     raise RowError(
         column,
