@@ -213,7 +213,7 @@ class CampaignValuesForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    school = SchoolChoiceField(label="ОО", queryset=School.objects.none())
+    school = SchoolChoiceField(label="ОО", queryset=School.objects.none(), empty_label="— выберите ОО —")
     date = date_field("Дата посещения")
     visitors = forms.CharField(
         label="Кто посетил",
@@ -242,7 +242,7 @@ class VisitForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    school = SchoolChoiceField(label="ОО", queryset=School.objects.none())
+    school = SchoolChoiceField(label="ОО", queryset=School.objects.none(), empty_label="— выберите ОО —")
     year = forms.IntegerField(
         label="Год",
         min_value=2000,
