@@ -164,7 +164,7 @@ def coverage_compute(
     """Every coverage table of the scope and period (no user check: for tasks and commands).
 
     Returns a JSON-serialisable dict in the shape agreed with the references (see
-    monitoring/selectors/__init__.py). Seven queries (six when the caller passes the area), whatever the number of schools (fewer when
+    monitoring/selectors/__init__.py). Six queries (five when the caller passes the area), whatever the number of schools (fewer when
     the scope has no school: a filter on an empty id list is answered without asking the database).
     """
     if date_to < date_from:
@@ -187,6 +187,14 @@ def coverage_compute(
             ),
             has_partner=Exists(
                 PartnerAssignment.objects.filter(school=OuterRef("pk")).filter(_partner_q(date_from, date_to))
+            ),
+            # The school's reports of the period's quarters not approved yet (summed below).
+            not_approved_n=_agg(
+                QuarterlyReport.objects.filter(roadmap__school=OuterRef("pk"))
+                .filter(quarters_q(quarters))
+                .exclude(status=ReportStatus.APPROVED),
+                "pk",
+                "COUNT",
             ),
         )
         .order_by("name", "pk")
@@ -251,12 +259,7 @@ def coverage_compute(
         .order_by("date", "pk")
         .values_list("school_id", "date")
     )
-    not_approved = (  # 7
-        QuarterlyReport.objects.filter(roadmap__school__in=in_scope_ids)
-        .filter(quarters_q(quarters))
-        .exclude(status=ReportStatus.APPROVED)
-        .count()
-    )
+    not_approved = sum(s.not_approved_n or 0 for s in schools)
 
     per_school: dict[str, dict[str, Any]] = {
         str(s.pk): {"visits": [], "done_lines": done_lines.get(s.pk, 0), "indicators": {}} for s in schools
