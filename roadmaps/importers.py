@@ -264,9 +264,9 @@ def _chunks(values: list, size: int = CHUNK):
 
 def _today(ctx: ImportContext) -> dt.date:
     """Today's date, read once per import."""
-    today = ctx.data.get("today")
+    today = ctx.data.get("activity_today")
     if today is None:
-        today = ctx.data["today"] = timezone.localdate()
+        today = ctx.data["activity_today"] = timezone.localdate()
     return today
 
 

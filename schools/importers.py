@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.models import Membership, Role, User
 from portal.workbook import (
@@ -109,11 +110,10 @@ class MunicipalityImporter(SheetImporter):
         authority = parse_text(row["Орган управления образованием"], "Орган управления образованием", max_length=500)
         head_name = parse_text(row["Руководитель"], "Руководитель", max_length=255)
 
-        region = Region.objects.filter(code__iexact=region_code).first()
+        regions = _regions(ctx)
+        region = next((r for r in regions if r.code.casefold() == region_code.casefold()), None)
         if region is None:
-            region = next(
-                (r for r in Region.objects.all() if normalize_name(r.name) == normalize_name(region_code)), None
-            )
+            region = next((r for r in regions if normalize_name(r.name) == normalize_name(region_code)), None)
         new_region = None
         if region is None:
             if not ctx.unrestricted:
@@ -124,7 +124,7 @@ class MunicipalityImporter(SheetImporter):
         elif not ctx.can_touch_region(region):
             raise RowError("Код региона", _("регион «%(v)s» вне вашей зоны ответственности") % {"v": region.name})
 
-        existing = Municipality.objects.filter(code__iexact=code).select_related("region").first()
+        existing = _municipalities_by_code(ctx).get(code.casefold())
         if existing is not None:
             if not ctx.can_touch_municipality(existing):
                 raise RowError("Код", _("муниципалитет «%(v)s» вне вашей зоны ответственности") % {"v": existing.name})
@@ -181,6 +181,23 @@ class MunicipalityImporter(SheetImporter):
                     },
                 )
         return created, updated
+
+
+def _regions(ctx: ImportContext) -> list[Region]:
+    """All regions, read once while the sheet is cleaned (in their default order, as `.first()` saw them)."""
+    if "municipality_sheet_regions" not in ctx.data:
+        ctx.data["municipality_sheet_regions"] = list(Region.objects.all())
+    return ctx.data["municipality_sheet_regions"]
+
+
+def _municipalities_by_code(ctx: ImportContext) -> dict[str, Municipality]:
+    """Municipalities by case-folded code, read once while the sheet is cleaned."""
+    if "municipality_sheet_by_code" not in ctx.data:
+        found: dict[str, Municipality] = {}
+        for municipality in Municipality.objects.select_related("region"):
+            found.setdefault(municipality.code.casefold(), municipality)
+        ctx.data["municipality_sheet_by_code"] = found
+    return ctx.data["municipality_sheet_by_code"]
 
 
 def _field_names(model: type, names: list[str], obj: Any = None) -> str:
@@ -252,13 +269,17 @@ class SchoolImporter(SheetImporter):
         return SchoolRow(ctx.row_number or 0, code, values, existing)
 
     def write(self, cleaned_rows: list[SchoolRow], ctx: ImportContext) -> tuple[int, int]:
+        """Validate every row's object, then write them in bulk with their history records."""
         created = updated = 0
+        new: list[School] = []
+        changed_schools: list[School] = []
+        changed_fields: set[str] = set()
         for r in cleaned_rows:
             ctx.row_number = r.row
             if r.existing is None:
                 school = School(code=r.code, **r.values)
-                school.full_clean()
-                school.save()
+                school.full_clean(**SCHOOL_CLEAN)
+                new.append(school)
                 created += 1
                 ctx.change(
                     "create",
@@ -268,8 +289,9 @@ class SchoolImporter(SheetImporter):
                 continue
             changed = _apply(r.existing, r.values)
             if changed:
-                r.existing.full_clean()
-                r.existing.save(update_fields=changed)
+                r.existing.full_clean(**SCHOOL_CLEAN)
+                changed_schools.append(r.existing)
+                changed_fields.update(changed)
                 updated += 1
                 ctx.change(
                     "update",
@@ -280,7 +302,21 @@ class SchoolImporter(SheetImporter):
                         "fields": _field_names(School, changed, r.existing),
                     },
                 )
+        ctx.row_number = None
+        bulk_create_with_history(new, School, batch_size=BATCH_SIZE, default_user=ctx.user)
+        if changed_schools:
+            # Every changed school gets the union of the changed fields: the others keep their values.
+            fields = [f for f in School._meta.concrete_fields if f.name in changed_fields]
+            bulk_update_with_history(
+                changed_schools, School, [f.name for f in fields], batch_size=BATCH_SIZE, default_user=ctx.user
+            )
         return created, updated
+
+
+BATCH_SIZE = 1000
+# The municipality comes from the lookup and the code was looked up (case-insensitively) and checked
+# against the sheet's earlier rows: validating them again would cost two queries per row.
+SCHOOL_CLEAN: dict[str, Any] = {"exclude": ["municipality"], "validate_unique": False}
 
 
 def _empty(value: Any) -> bool:
@@ -326,7 +362,7 @@ class RegistryImporter(SheetImporter):
         school = ctx.school(row["Код ОО"], "Код ОО")
         year = parse_academic_year(row["Учебный год"], "Учебный год")
         _seen(ctx, "registry_keys", (school.pk, year), "Учебный год")
-        existing = RegistryEntry.objects.filter(school=school, academic_year=year).first()
+        existing = _registry_entries(ctx, year).get(school.pk)
         year_start, year_end = academic_year_bounds(year)
 
         values: dict[str, Any] = {}
@@ -410,6 +446,14 @@ class RegistryImporter(SheetImporter):
                 created += c
                 updated += u
         return created, updated
+
+
+def _registry_entries(ctx: ImportContext, year: int) -> dict[int, RegistryEntry]:
+    """The registry entries of an academic year by school id, read once per year of the sheet."""
+    cache: dict[int, dict[int, RegistryEntry]] = ctx.data.setdefault("registry_sheet_entries", {})
+    if year not in cache:
+        cache[year] = {e.school_id: e for e in RegistryEntry.objects.filter(academic_year=year).order_by("pk")}
+    return cache[year]
 
 
 def _curator_users() -> dict[str, list[User]]:
