@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -416,20 +417,24 @@ class RegistryImporter(SheetImporter):
     def write(self, cleaned_rows: list[RegistryRow], ctx: ImportContext) -> tuple[int, int]:
         created = updated = 0
         curator_users = _curator_users()
+        new: list[RegistryEntry] = []
+        changed_entries: list[RegistryEntry] = []
+        changed_fields: set[str] = set()
         for r in cleaned_rows:
             ctx.row_number = r.row
             label = f"{r.school.code} «{r.school.name}», {academic_year_label(r.year)}"
             if r.existing is None:
                 entry = RegistryEntry(school=r.school, academic_year=r.year, **r.values)
-                entry.full_clean()
-                entry.save()
+                _registry_full_clean(entry)
+                new.append(entry)
                 created += 1
                 ctx.change("create", _("запись реестра: %(l)s") % {"l": label})
             else:
                 changed = _apply(r.existing, r.values)
                 if changed:
-                    r.existing.full_clean()
-                    r.existing.save(update_fields=changed)
+                    _registry_full_clean(r.existing)
+                    changed_entries.append(r.existing)
+                    changed_fields.update(changed)
                     updated += 1
                     ctx.change(
                         "update",
@@ -445,7 +450,42 @@ class RegistryImporter(SheetImporter):
                 c, u = _partner_write(r, ctx, year_start, year_end, label)
                 created += c
                 updated += u
+        ctx.row_number = None
+        bulk_create_with_history(new, RegistryEntry, batch_size=BATCH_SIZE, default_user=ctx.user)
+        if changed_entries:
+            # Every changed entry gets the union of the changed fields: the others keep their values.
+            fields = [f.name for f in RegistryEntry._meta.concrete_fields if f.name in changed_fields]
+            bulk_update_with_history(
+                changed_entries, RegistryEntry, fields, batch_size=BATCH_SIZE, default_user=ctx.user
+            )
         return created, updated
+
+
+def _registry_full_clean(entry: RegistryEntry) -> None:
+    """`full_clean()` without its queries: the school comes from the lookup, one entry per school and
+    year is ensured by the lookup of the existing entry and the sheet's duplicate check, and the two
+    check constraints are evaluated here (Django would ask the database, once per constraint and row)
+    with the messages Django gives them."""
+    errors: list[ValidationError] = []
+    try:
+        entry.full_clean(exclude=["school"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.append(exc)
+    holds = {
+        "registry_excluded_after_included": entry.excluded_on is None
+        or (entry.included_on is not None and entry.excluded_on >= entry.included_on),
+        "registry_exclusion_needs_reason": entry.excluded_on is None or entry.exclusion_reason != "",
+    }
+    for constraint in RegistryEntry._meta.constraints:
+        if isinstance(constraint, CheckConstraint):
+            if constraint.name not in holds:
+                constraint.validate(RegistryEntry, entry)  # a constraint added later: Django checks it
+            elif not holds[constraint.name]:
+                errors.append(
+                    ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+                )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _registry_entries(ctx: ImportContext, year: int) -> dict[int, RegistryEntry]:

@@ -65,3 +65,59 @@ def test_bulk_written_schools_have_history_and_reimport_changes_nothing(municipa
     again = run_import(data, user=admin_user)
     assert again.ok and again.counts == {"ОО": (0, 0)} and again.changes_total == 0
     assert School.history.count() == counts
+
+
+def test_registry_checks_without_queries_say_what_full_clean_says(school):
+    """The registry rows are validated in memory with the messages `full_clean()` gives, without its queries."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from schools.importers import _registry_full_clean
+    from schools.models import RegistryEntry
+
+    cases = [
+        {"included_on": dt.date(2020, 10, 1), "excluded_on": dt.date(2020, 9, 1), "exclusion_reason": "Приказ"},
+        {"included_on": dt.date(2020, 9, 1), "excluded_on": dt.date(2020, 12, 1), "exclusion_reason": ""},
+        {"included_on": dt.date(2020, 10, 1), "excluded_on": dt.date(2020, 9, 1), "exclusion_reason": ""},
+        {"included_on": dt.date(2020, 9, 1), "excluded_on": None, "category": "другая"},
+    ]
+    for values in cases:
+        entry = RegistryEntry(school=school, academic_year=2020, **{"category": "shnor", **values})
+        with pytest.raises(ValidationError) as expected:
+            entry.full_clean()
+        with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as got:
+            _registry_full_clean(entry)
+        assert sorted(got.value.messages) == sorted(expected.value.messages), values
+        assert len(queries) == 0
+    _registry_full_clean(
+        RegistryEntry(school=school, academic_year=2020, category="shnor", included_on=dt.date(2020, 9, 1))
+    )
+
+
+REESTR = [
+    "Код ОО",
+    "Учебный год",
+    "Категория",
+    "Основание",
+    "Дата включения",
+    "Дата исключения",
+    "Обоснование исключения",
+    "Куратор",
+    "Школа-наставник",
+]
+
+
+def test_registry_sheet_query_count_does_not_grow_with_rows(municipality):
+    """Without curators and mentors (those are still matched row by row)."""
+    for n in range(60):
+        school = f.SchoolFactory(municipality=municipality, code=f"S-EX-{n}")
+        if n % 2:
+            f.RegistryEntryFactory(school=school, academic_year=2020)
+
+    def registry(count: int) -> dict:
+        row = ["2020/2021", "ШФНСУ", "Приказ № 5", "01.10.2020", "", "", "", ""]
+        return {"Реестр": [REESTR] + [[f"S-EX-{n}", *row] for n in range(count)]}
+
+    few, many = queries_of(registry(10)), queries_of(registry(60))
+    assert many <= few + BATCHES, (few, many)
