@@ -58,3 +58,30 @@ def test_home_greets_by_name_and_patronymic_or_initials_with_surname(client, db,
     client.force_login(user)
     html = client.get(reverse("portal:home")).content.decode()
     assert f"Здравствуйте, {greeting}!</h1>" in html
+
+
+def test_long_navigation_folds_monitoring_and_administration_into_dropdowns(client, coordinator, director):
+    client.force_login(coordinator)
+    response = client.get(reverse("monitoring:visit-list"))
+    menu = response.context["nav_menu"]
+    groups = {str(entry["label"]): entry for entry in menu if "children" in entry}
+    assert set(groups) == {"Мониторинг", "Администрирование"}
+    assert [str(c["label"]) for c in groups["Мониторинг"]["children"]] == [
+        "Мониторинги показателей",
+        "Посещения",
+        "Результаты",
+        "Охват",
+    ]
+    # The open page lights its dropdown and its item; every item is still reachable.
+    assert groups["Мониторинг"]["active"] and not groups["Администрирование"]["active"]
+    assert [str(c["label"]) for c in groups["Мониторинг"]["children"] if c["active"]] == ["Посещения"]
+    flat = [entry for entry in menu if "children" not in entry]
+    reachable = len(flat) + sum(len(g["children"]) for g in groups.values())
+    assert reachable == len(response.context["nav_items"])
+    html = response.content.decode()
+    assert 'class="nav-link dropdown-toggle active"' in html
+    assert f'<a class="dropdown-item active" href="{reverse("monitoring:visit-list")}" aria-current="page">' in html
+
+    client.force_login(director)  # a short bar stays flat
+    menu = client.get(reverse("portal:home")).context["nav_menu"]
+    assert all("children" not in entry for entry in menu)
