@@ -104,7 +104,13 @@ def coverage_panel(user: User) -> dict | None:
     name = area.name
     year = area.registry_year or current
     date_from, date_to = dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
-    snapshot = coverage_snapshot_ensure(scope=scope, date_from=date_from, date_to=date_to, area=area)
+    snapshot = coverage_snapshot_ensure(
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
+        area=area,
+        keys=("total", "indicators", "not_approved_reports"),
+    )
     data = snapshot.data
     query = urlencode({"scope": str(scope), "date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
     return {

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from portal.models import User
@@ -352,17 +353,29 @@ def coverage_snapshot_store(
 
 
 def coverage_snapshot_ensure(
-    *, scope: Scope, date_from: dt.date, date_to: dt.date, area: Region | Municipality | None = None
+    *,
+    scope: Scope,
+    date_from: dt.date,
+    date_to: dt.date,
+    area: Region | Municipality | None = None,
+    keys: tuple[str, ...] = (),
 ) -> CoverageSnapshot:
     """The fresh snapshot, recomputed now when missing or stale (a fixed handful of queries).
 
     `area`: the scope's Region or Municipality (with its region) when the caller already holds it.
+    `keys`: read only these top-level keys of a fresh stored snapshot's data (a home panel needs a
+    few counts, not the per-school tables of a region, which take longer to load than to look at).
     """
     fingerprint = coverage_fingerprint(scope=scope, area=area)
-    stored = CoverageSnapshot.objects.filter(
+    stored_qs = CoverageSnapshot.objects.filter(
         scope_kind=scope.kind, scope_code=scope.code, date_from=date_from, date_to=date_to
-    ).first()
+    )
+    if keys:
+        stored_qs = stored_qs.defer("data").annotate(**{f"data_{key}": KeyTransform(key, "data") for key in keys})
+    stored = stored_qs.first()
     if stored is not None and coverage_snapshot_is_fresh(stored, fingerprint=fingerprint):
+        if keys:
+            stored.data = {key: getattr(stored, f"data_{key}") for key in keys}
         return stored
     return coverage_snapshot_store(
         scope=scope,
