@@ -170,6 +170,7 @@ class ActivityImporter(SheetImporter):
         new_activities: list[Activity] = []
         new_lines: dict[tuple, ActivityReport] = {}
         changed_lines: dict[tuple, ActivityReport] = {}
+        changed_fields: set[str] = set()
         used_reports: dict[tuple[int, int, int], QuarterlyReport] = {}
         for item in cleaned_rows:
             ctx.row_number = item.row
@@ -235,6 +236,7 @@ class ActivityImporter(SheetImporter):
                         setattr(line, f, values[f])
                     if line.pk is not None:
                         changed_lines[line_key] = line
+                        changed_fields.update(changed)
                     updated += 1
                     ctx.change("update", label)
 
@@ -245,7 +247,11 @@ class ActivityImporter(SheetImporter):
         bulk_create_with_history(list(new_lines.values()), ActivityReport, **bulk)
         if changed_lines:
             bulk_update_with_history(
-                list(changed_lines.values()), ActivityReport, ["status", "result", "reason"], **bulk
+                # Only the columns some line changed (each a CASE over the lines): the others keep their values.
+                list(changed_lines.values()),
+                ActivityReport,
+                [f for f in ("status", "result", "reason") if f in changed_fields],
+                **bulk,
             )
         if approve:
             _approve_reports([r for r in used_reports.values() if r.status != ReportStatus.APPROVED], user, now)
