@@ -51,6 +51,9 @@ def _coverage_input(request: HttpRequest) -> tuple[CoverageFilterForm, Scope, Re
     area = scope_for_user(request.user, scope)
     if not form.is_valid():
         return form, scope, area, None, None  # type: ignore[return-value]
+    # Empty fields mean the current academic year: show the period actually used, not blank inputs.
+    for name in ("date_from", "date_to"):
+        params[name] = form.cleaned_data[name].strftime("%d.%m.%Y")
     return form, scope, area, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
 
 
