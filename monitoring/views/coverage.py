@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from schools.models import Municipality, Region
+from schools.models import Municipality, Region, RegistryEntry
 
 from .. import permissions as perm
 from ..coverage_tables import coverage_context, drill_context, period_choices
@@ -49,12 +50,39 @@ def _coverage_input(request: HttpRequest) -> tuple[CoverageFilterForm, Scope, Re
     except ValueError:
         raise Http404("Неизвестная территория")
     area = scope_for_user(request.user, scope)
+    if not params.get("date_from") and not params.get("date_to"):
+        year = _default_academic_year(area)
+        if year is not None:
+            params["date_from"] = dt.date(year, 9, 1).strftime("%d.%m.%Y")
+            params["date_to"] = dt.date(year + 1, 8, 31).strftime("%d.%m.%Y")
+            form = CoverageFilterForm(params, scopes=scopes)
+            if request.resolver_match and request.resolver_match.url_name == "coverage":
+                messages.info(
+                    request,
+                    f"В текущем учебном году в реестре территории нет ОО: показан последний учебный год "
+                    f"с ОО в реестре — {year}/{str(year + 1)[-2:]}.",
+                )
     if not form.is_valid():
         return form, scope, area, None, None  # type: ignore[return-value]
     # Empty fields mean the current academic year: show the period actually used, not blank inputs.
     for name in ("date_from", "date_to"):
         params[name] = form.cleaned_data[name].strftime("%d.%m.%Y")
     return form, scope, area, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+
+
+def _default_academic_year(area: Region | Municipality) -> int | None:
+    """The academic year to open on when no period is given: None (the current one) when the area's
+    registry has schools in it or never had any; otherwise the latest earlier year that had them, so
+    the page does not open on an empty year while the registry lies in the past."""
+    today = timezone.localdate()
+    current = today.year if today.month >= 9 else today.year - 1
+    entries = RegistryEntry.objects.filter(
+        **({"school__municipality__region": area} if isinstance(area, Region) else {"school__municipality": area})
+    )
+    if entries.filter(academic_year__gte=current).exists():
+        return None
+    latest = entries.order_by("-academic_year").values_list("academic_year", flat=True).first()
+    return latest
 
 
 def _query(scope: Scope, date_from: dt.date, date_to: dt.date, **extra: str) -> str:

@@ -274,3 +274,28 @@ def test_dashboard_panel_reads_the_snapshot(client, covered, methodist, django_a
     with django_assert_max_num_queries(40):
         client.get(reverse("portal:home"))
     assert CoverageSnapshot.objects.get().computed_at == first.computed_at  # fresh: read, not recomputed
+
+
+def test_page_opens_on_the_latest_registry_year_when_the_current_one_is_empty(client, municipality, monkeypatch):
+    """Hand-made: the municipality's registry has a school only in 2021/22 and «today» is in 2026/27."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: dt.date(2026, 11, 23))
+    school = f.SchoolFactory(municipality=municipality)
+    f.RegistryEntryFactory(school=school, academic_year=2021, included_on=dt.date(2021, 9, 1))
+    client.force_login(f.user_with_role("methodist", municipality=municipality))
+    page = client.get(reverse("monitoring:coverage")).content.decode()
+    assert 'value="01.09.2021"' in page and 'value="31.08.2022"' in page
+    assert "последний учебный год с ОО в реестре — 2021/22" in page
+    # A period the user chose is kept as it is, without the note.
+    page = client.get(reverse("monitoring:coverage"), {"date_from": "01.09.2026", "date_to": "31.08.2027"})
+    assert 'value="01.09.2026"' in page.content.decode()
+    assert "последний учебный год" not in page.content.decode()
+
+
+def test_page_opens_on_the_current_year_when_its_registry_has_schools(client, municipality, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: dt.date(2026, 11, 23))
+    school = f.SchoolFactory(municipality=municipality)
+    f.RegistryEntryFactory(school=school, academic_year=2021, included_on=dt.date(2021, 9, 1))
+    f.RegistryEntryFactory(school=school, academic_year=2026, included_on=dt.date(2026, 9, 1))
+    client.force_login(f.user_with_role("methodist", municipality=municipality))
+    page = client.get(reverse("monitoring:coverage")).content.decode()
+    assert 'value="01.09.2026"' in page and "последний учебный год" not in page
