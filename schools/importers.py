@@ -360,7 +360,7 @@ class RegistryImporter(SheetImporter):
         # The template lists the scope's schools with nothing else filled in: such a row is blank.
         if all(_empty(v) for k, v in row.items() if k != "Код ОО"):
             return None
-        school = ctx.school(row["Код ОО"], "Код ОО")
+        school = _registry_school(row["Код ОО"], ctx)
         year = parse_academic_year(row["Учебный год"], "Учебный год")
         _seen(ctx, "registry_keys", (school.pk, year), "Учебный год")
         existing = _registry_entries(ctx, year).get(school.pk)
@@ -486,6 +486,22 @@ def _registry_full_clean(entry: RegistryEntry) -> None:
                 )
     if errors:
         raise ValidationError(errors)
+
+
+def _registry_school(value: Any, ctx: ImportContext) -> School:
+    """The row's school; when it is missing only because its own row on the «ОО» sheet was refused,
+    say so and point at that row instead of claiming the school does not exist."""
+    try:
+        return ctx.school(value, "Код ОО")
+    except RowError:
+        code = clean_text(value)
+        refused_at = ctx.data.get("school_codes", {}).get(code.casefold()) if code else None
+        if refused_at and ctx.find_school(code, "Код ОО") is None:
+            raise RowError(
+                "Код ОО",
+                _("ОО «%(v)s» не записана: исправьте её строку %(row)s на листе «ОО»") % {"v": code, "row": refused_at},
+            ) from None
+        raise
 
 
 def _registry_entries(ctx: ImportContext, year: int) -> dict[int, RegistryEntry]:

@@ -371,7 +371,7 @@ def test_admin_imports_a_workbook_with_an_error_then_a_good_one(
     errors = [row.locator("td").all_inner_texts() for row in page.locator(".card.border-danger tbody tr").all()]
     assert errors == [
         ["ОО", "F3", "ожидается целое число, получено «восемь»"],
-        ["Реестр", "A3", "ОО с кодом или наименованием «IMP-02» не найдена"],
+        ["Реестр", "A3", "ОО «IMP-02» не записана: исправьте её строку 3 на листе «ОО»"],
     ]
     assert not page.get_by_role("button", name="Подтвердить импорт").count()
     shot(page, "journey-admin-01-import-errors")

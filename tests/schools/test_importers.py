@@ -127,6 +127,23 @@ def test_schools_sheet_reports_duplicate_codes_and_unknown_municipality(municipa
 
 
 @pytest.mark.django_db
+def test_registry_row_of_a_refused_school_points_at_its_row_on_the_schools_sheet(municipality):
+    data = make_workbook(
+        {
+            "ОО": [OO, ["N1", "Школа 1", municipality.code, "", "", "восемь", "", ""]],
+            "Реестр": [REESTR, _reestr_row("N1"), _reestr_row("N9")],
+        }
+    )
+    result = run_import(data, by_command=True)
+    assert result.error_lines() == [
+        "ОО!F2: ожидается целое число, получено «восемь»",
+        "Реестр!A2: ОО «N1» не записана: исправьте её строку 2 на листе «ОО»",
+        "Реестр!A3: ОО с кодом или наименованием «N9» не найдена",
+    ]
+    assert not School.objects.filter(code="N1").exists()
+
+
+@pytest.mark.django_db
 def test_registry_sheet_creates_entry_curator_and_mentor(school, curator):
     leader = f.SchoolFactory(municipality=school.municipality, code="L1", name="МОУ «Майская гимназия»", is_leader=True)
     CuratorAssignment.objects.filter(user=curator).delete()
