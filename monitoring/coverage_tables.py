@@ -122,6 +122,7 @@ def coverage_context(data: dict[str, Any]) -> dict[str, Any]:
         "school_rows": schools,
         "school_tables": tables,
         "not_approved": data["not_approved_reports"],
+        "done_lines_total": sum(row["done_lines"] for row in schools),
     }
 
 

@@ -299,3 +299,17 @@ def test_page_opens_on_the_current_year_when_its_registry_has_schools(client, mu
     client.force_login(f.user_with_role("methodist", municipality=municipality))
     page = client.get(reverse("monitoring:coverage")).content.decode()
     assert 'value="01.09.2026"' in page and "последний учебный год" not in page
+
+
+def test_banner_tells_approved_with_done_lines_from_nothing_approved_to_count(client, methodist, municipality, school):
+    f.RegistryEntryFactory(school=school, academic_year=2020)
+    roadmap = f.RoadmapFactory(school=school)
+    report = f.QuarterlyReportFactory(roadmap=roadmap, year=2021, quarter=2, status="approved")
+    client.force_login(methodist)
+    page = client.get(_url("monitoring:coverage", municipality)).content.decode()
+    assert "выполненных мероприятий «дорожных карт» в утверждённых отчётах за период нет" in page
+    assert "Все квартальные отчёты ОО за период утверждены" not in page
+    activity = f.ActivityFactory(roadmap=roadmap, due_on=dt.date(2021, 5, 31))
+    f.ActivityReportFactory(report=report, activity=activity, status="done")
+    page = client.get(_url("monitoring:coverage", municipality)).content.decode()
+    assert "Все квартальные отчёты ОО за период утверждены" in page
