@@ -47,7 +47,13 @@ def _clean(svg: str) -> str:
 
 def results_chart(*, title: str, years: list[int], means: dict[str, list[Decimal | None]]) -> str:
     """Line chart of the mean score per subject across the years (Block 1)."""
+    points = [float(v) for values in means.values() for v in values if v is not None]
+    # A margin of a tenth of the spread above and below keeps the lowest point's value label off the
+    # year labels and the highest one inside the plot.
+    low, high = (min(points), max(points)) if points else (0.0, 5.0)
+    pad = max((high - low) * 0.1, 0.05)
     chart = pygal.Line(
+        range=(max(low - pad, 0.0), high + pad),
         style=_STYLE,
         width=760,
         height=300,
