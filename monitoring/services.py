@@ -387,10 +387,17 @@ def coverage_snapshot_ensure(
     )
 
 
-def coverage_refresh_request(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> None:
-    """Queue the recomputation of a snapshot once the current transaction commits."""
+def coverage_refresh_request(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> bool:
+    """Ask the worker to recompute the snapshot; True when the task was sent (or ran in-process).
+
+    Nothing the task reads is written by the caller, so it is sent at once rather than on commit:
+    the caller then knows whether the broker took it. When it did not (Redis down), the snapshot
+    is computed here, in the request: a region takes well under a second.
+    """
     from .tasks import coverage_snapshot_refresh
 
-    transaction.on_commit(
-        lambda: coverage_snapshot_refresh.delay(scope.kind, scope.code, date_from.isoformat(), date_to.isoformat())
-    )
+    sent = coverage_snapshot_refresh.delay(scope.kind, scope.code, date_from.isoformat(), date_to.isoformat())
+    if sent is None:
+        coverage_snapshot_store(scope=scope, date_from=date_from, date_to=date_to)
+        return False
+    return True

@@ -121,10 +121,12 @@ def coverage_refresh(request: HttpRequest) -> HttpResponse:
     if date_from is None:
         messages.error(request, "Период указан неверно: " + "; ".join(m for e in form.errors.values() for m in e))
         return redirect("monitoring:coverage")
-    coverage_refresh_request(scope=scope, date_from=date_from, date_to=date_to)
-    messages.info(
-        request, "Пересчёт запущен. Обновите страницу через несколько секунд, если время данных не изменилось."
-    )
+    if coverage_refresh_request(scope=scope, date_from=date_from, date_to=date_to):
+        messages.info(
+            request, "Пересчёт запущен. Обновите страницу через несколько секунд, если время данных не изменилось."
+        )
+    else:
+        messages.warning(request, "Очередь фоновых задач недоступна: данные пересчитаны сразу, на этой странице.")
     return redirect(f"{reverse('monitoring:coverage')}?{_query(scope, date_from, date_to)}")
 
 

@@ -91,9 +91,12 @@ def test_coverage_recompute_with_redis_down_says_unavailable_not_500(client, sco
         {"date_from": "2020-09-01", "date_to": "2021-06-30"},
     )
     assert response.status_code == 302, response.status_code
-    # Known gap (reported to the lead): the page says the recompute started although nothing was sent;
-    # the coverage page keeps showing the time of the data it has.
-    assert "Пересчёт запущен" in _messages(response)
+    # Nothing could be sent, so the snapshot was computed in the request, and the page says so.
+    assert "Пересчёт запущен" not in _messages(response)
+    assert "данные пересчитаны сразу" in _messages(response)
+    from monitoring.models import CoverageSnapshot
+
+    assert CoverageSnapshot.objects.filter(date_from="2020-09-01", date_to="2021-06-30").exists()
 
 
 def test_reference_generation_with_redis_down_says_unavailable_not_500(client, scope, redis_down):

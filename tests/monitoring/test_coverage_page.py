@@ -165,16 +165,18 @@ def test_task_stores_the_snapshot(covered, municipality):
     assert again == pk and CoverageSnapshot.objects.count() == 1
 
 
-def test_refresh_button_queues_the_task(
-    client, covered, methodist, head, director, municipality, django_capture_on_commit_callbacks
-):
+def test_refresh_button_queues_the_task(client, covered, methodist, head, director, municipality, monkeypatch):
+    from monitoring.tasks import coverage_snapshot_refresh
+
+    sent = []
+    real_delay = coverage_snapshot_refresh.delay
+    monkeypatch.setattr(coverage_snapshot_refresh, "delay", lambda *args: sent.append(args) or real_delay(*args))
     url = reverse("monitoring:coverage-refresh")
     data = {"scope": f"municipality:{municipality.code}", "date_from": "2020-09-01", "date_to": "2021-06-30"}
     client.force_login(methodist)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url, data)
+    response = client.post(url, data)
     assert response.status_code == 302
-    assert len(callbacks) == 1
+    assert sent == [("municipality", municipality.code, "2020-09-01", "2021-06-30")]
     assert CoverageSnapshot.objects.count() == 1
     assert client.get(url).status_code == 405
     client.force_login(head)
