@@ -27,6 +27,7 @@ from roadmaps.models import ReportStatus
 from schools.models import RegistryEntry
 from tests import factories as f
 from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
+from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER
 from tests.reports.conftest import pdf_text, squash
 
 from .journey_fixtures import district, district_director, submitted_report  # noqa: F401 - fixtures
@@ -310,18 +311,6 @@ def test_coordinator_excludes_and_includes_schools_in_the_registry(
     assert RegistryEntry.objects.filter(academic_year=district.academic_year, excluded_on__isnull=True).count() == 2
 
 
-OO_HEADER = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
-REGISTRY_HEADER = [
-    "Код ОО",
-    "Учебный год",
-    "Категория",
-    "Основание",
-    "Дата включения",
-    "Дата исключения",
-    "Обоснование исключения",
-    "Куратор",
-    "Школа-наставник",
-]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

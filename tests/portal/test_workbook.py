@@ -24,6 +24,8 @@ from portal.workbook import (
 from schools.models import RegistryEntry, School
 from tests import factories as f
 from tests.fixtures.workbooks import (
+    OO_HEADER,
+    REGISTRY_HEADER,
     corrupt_workbook,
     make_workbook,
     plain_zip,
@@ -32,18 +34,8 @@ from tests.fixtures.workbooks import (
     zip_bytes,
 )
 
-OO = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
-REESTR = [
-    "Код ОО",
-    "Учебный год",
-    "Категория",
-    "Основание",
-    "Дата включения",
-    "Дата исключения",
-    "Обоснование исключения",
-    "Куратор",
-    "Школа-наставник",
-]
+OO = OO_HEADER
+REESTR = REGISTRY_HEADER
 
 
 def test_openpyxl_parses_with_defusedxml():

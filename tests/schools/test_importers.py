@@ -10,21 +10,11 @@ from django.core.management import CommandError, call_command
 from portal.workbook import run_import
 from schools.models import CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from tests import factories as f
-from tests.fixtures.workbooks import make_workbook
+from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER, make_workbook
 
 MUN = ["Код", "Наименование", "Код региона", "Регион", "Орган управления образованием", "Руководитель"]
-OO = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
-REESTR = [
-    "Код ОО",
-    "Учебный год",
-    "Категория",
-    "Основание",
-    "Дата включения",
-    "Дата исключения",
-    "Обоснование исключения",
-    "Куратор",
-    "Школа-наставник",
-]
+OO = OO_HEADER
+REESTR = REGISTRY_HEADER
 
 
 def _reestr_row(code, **values):

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from portal.workbook import run_import
 from schools.models import School
 from tests import factories as f
-from tests.fixtures.workbooks import make_workbook
+from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER, make_workbook
 
-OO = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
+OO = OO_HEADER
 
 # SQLite takes at most 999 parameters a statement, so Django splits bulk statements into batches there.
 BATCHES = 0 if connection.vendor == "postgresql" else 6
@@ -95,17 +95,7 @@ def test_registry_checks_without_queries_say_what_full_clean_says(school):
     )
 
 
-REESTR = [
-    "Код ОО",
-    "Учебный год",
-    "Категория",
-    "Основание",
-    "Дата включения",
-    "Дата исключения",
-    "Обоснование исключения",
-    "Куратор",
-    "Школа-наставник",
-]
+REESTR = REGISTRY_HEADER
 
 
 def test_registry_sheet_query_count_does_not_grow_with_rows(municipality):
