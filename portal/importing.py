@@ -2,8 +2,10 @@
 
 Upload → `import_job_create` stores the file and queues a dry run → the preview shows what would
 change → `import_job_confirm` queues the real run → the result is stored on the job. Tasks take the
-job's primary key, claim it with a conditional UPDATE (so a redelivered task does nothing) and
-re-check the user's permission.
+job's primary key, claim it with a conditional UPDATE (so a second message for a job already
+taken or finished does nothing) and re-check the user's permission. The check and the import are
+acknowledged after they end and requeued when their pool child is killed; the redelivery, which
+carries the same task id, takes over the step its dead worker left running (see `_claim`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,9 +154,40 @@ def template_build(*, user: User, municipality: Municipality | None) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-def _claim(job_id: int, from_status: str, to_status: str) -> ImportJob | None:
-    """Move the job between states atomically; None if another run already took it."""
-    if not ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status):
+# Claims of one step (check or import) before a job that keeps killing its worker is failed instead of
+# being redelivered forever.
+MAX_ATTEMPTS = 3
+LOST_TOO_OFTEN = (
+    "Задание прервано: процесс обработки %(n)s раза завершался аварийно. Ничего не записано. "
+    "Повторите загрузку книги; если ошибка повторится, сообщите администратору (задание №%(id)s)."
+)
+
+
+def _claim(job_id: int, from_status: str, to_status: str, task_id: str = "") -> ImportJob | None:
+    """Move the job from `from_status` to `to_status` with a conditional UPDATE; None if it is not ours.
+
+    A job in `to_status` under this very task id is a redelivery: the broker hands a message out again
+    only when the worker holding it is gone (a killed pool child, `reject_on_worker_lost`; a lost worker
+    process, after the Redis visibility timeout), so the earlier run is dead and this one takes over.
+    That is safe because the check never writes and the import writes its rows and the job's result in
+    one transaction, which a killed worker never committed. A different message, or a job already past
+    the step, is skipped. After MAX_ATTEMPTS claims of the step the job is failed with a message.
+    """
+    task_id = (task_id or "")[:64]
+    jobs = ImportJob.objects.filter(pk=job_id)
+    claimed = jobs.filter(status=from_status).update(status=to_status, attempts=1, task_id=task_id)
+    if not claimed and task_id:
+        lost = jobs.filter(status=to_status, task_id=task_id)
+        claimed = lost.filter(attempts__lt=MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
+        if claimed:
+            logger.warning("Import job %s: task %s redelivered after its worker died, taking over", job_id, task_id)
+        elif lost.update(
+            status=ImportJob.Status.FAILED,
+            message=LOST_TOO_OFTEN % {"n": MAX_ATTEMPTS, "id": job_id},
+            finished_at=timezone.now(),
+        ):
+            logger.error("Import job %s lost its worker %s times; marked failed", job_id, MAX_ATTEMPTS)
+    if not claimed:
         return None
     return ImportJob.objects.select_related("user").get(pk=job_id)
 
@@ -166,9 +199,9 @@ def _fail(job: ImportJob, message: str) -> None:
     job.save(update_fields=["status", "message", "finished_at"])
 
 
-def import_job_check(job_id: int) -> None:
+def import_job_check(job_id: int, task_id: str = "") -> None:
     """Dry-run the stored workbook and keep what it would change, or its errors."""
-    job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.CHECKING)
+    job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, task_id)
     if job is None:
         return
     if not can_import(job.user):
@@ -193,17 +226,24 @@ def import_job_check(job_id: int) -> None:
     job.save(update_fields=["preview", "error_count", "created_count", "updated_count", "checked_at", "status"])
 
 
-def import_job_run(job_id: int) -> None:
-    """Import the confirmed workbook for real (all or nothing)."""
-    job = _claim(job_id, ImportJob.Status.IMPORT_QUEUED, ImportJob.Status.IMPORTING)
+def import_job_run(job_id: int, task_id: str = "") -> None:
+    """Import the confirmed workbook for real (all or nothing).
+
+    The rows and the job's result are committed together: a worker killed anywhere before that
+    commit leaves nothing written and the job «импорт выполняется», which the redelivery takes over;
+    a worker killed after it leaves the job done, which a redelivery skips.
+    """
+    job = _claim(job_id, ImportJob.Status.IMPORT_QUEUED, ImportJob.Status.IMPORTING, task_id)
     if job is None:
         return
     if not can_import(job.user):
         _fail(job, _("У пользователя больше нет права импортировать данные."))
         return
     try:
-        with job.file.open("rb") as fh:
-            result = run_import(fh, user=job.user, dry_run=False)
+        with transaction.atomic():
+            with job.file.open("rb") as fh:
+                result = run_import(fh, user=job.user, dry_run=False)
+            _finish_import(job, result)
     except Exception:  # noqa: BLE001
         logger.exception("Import %s crashed", job_id)
         _fail(
@@ -211,7 +251,9 @@ def import_job_run(job_id: int) -> None:
             _("Внутренняя ошибка при импорте; ничего не записано. Сообщите администратору (задание №%(id)s).")
             % {"id": job_id},
         )
-        return
+
+
+def _finish_import(job: ImportJob, result: Any) -> None:
     job.result = result.to_dict()
     job.error_count = len(result.errors)
     job.created_count = result.created if result.ok else 0
@@ -257,14 +299,30 @@ def template_filename_for(municipality: Municipality | None) -> str:
     return template_filename(municipality.code if municipality else "vse")
 
 
-@shared_task(name="portal.import_check", acks_late=True, soft_time_limit=600, time_limit=660)
-def import_check_task(job_id: int) -> None:
-    import_job_check(job_id)
+# Acknowledged after the run; a pool child killed mid-run (OOM, SIGKILL) puts the message back for the
+# next child instead of losing it, and `_claim` lets that redelivery take the job over, bounded.
+@shared_task(
+    bind=True,
+    name="portal.import_check",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def import_check_task(self, job_id: int) -> None:
+    import_job_check(job_id, getattr(self.request, "id", None) or "")
 
 
-@shared_task(name="portal.import_run", acks_late=True, soft_time_limit=600, time_limit=660)
-def import_run_task(job_id: int) -> None:
-    import_job_run(job_id)
+@shared_task(
+    bind=True,
+    name="portal.import_run",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def import_run_task(self, job_id: int) -> None:
+    import_job_run(job_id, getattr(self.request, "id", None) or "")
 
 
 @shared_task(name="portal.template_build", acks_late=True, soft_time_limit=600, time_limit=660)

@@ -162,6 +162,10 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("результат проверки"), default=dict, blank=True)
     result = models.JSONField(_("результат импорта"), default=dict, blank=True)
     message = models.TextField(_("сообщение"), blank=True)
+    # Claims of the running step (check or import) by its Celery message; a redelivery after a killed
+    # worker takes the step over under the same task id, up to importing.MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("попыток выполнения"), default=0)
+    task_id = models.CharField(_("задача Celery"), max_length=64, blank=True)
     created_count = models.PositiveIntegerField(_("создано"), default=0)
     updated_count = models.PositiveIntegerField(_("изменено"), default=0)
     error_count = models.PositiveIntegerField(_("ошибок"), default=0)

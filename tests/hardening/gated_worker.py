@@ -1,10 +1,14 @@
-"""The portal's Celery app for the worker-kill test, with the first reference render held mid-way.
+"""The portal's Celery app for the worker-kill tests, with the first reference render and the first
+workbook import held mid-way.
 
 `celery -A tests.hardening.gated_worker worker --pool=prefork` runs the production app and tasks
 unchanged, except that in each pool child `reports.rendering.outputs_build` is wrapped: when the
 render reaches step 1 («Формирование PDF», the document built, the PDF not yet written) and
 `$PORTAL_FAULT_GATE_DIR/held` does not exist yet, the child writes its pid there and waits, so the
 test can SIGKILL it at a known point of the render. Every later render passes straight through.
+Likewise `portal.workbook.runner._run_sheet`: when a real (not dry-run) import has written its first
+sheet, inside its still open transaction, and `$PORTAL_FAULT_GATE_DIR/import-held` does not exist
+yet, the child writes its pid there and waits. Every later sheet and import passes straight through.
 Nothing of this is imported by the portal itself: production code carries no test hook.
 """
 
@@ -48,3 +52,29 @@ def _hold_the_first_render(**_kwargs) -> None:
         return original(**{**kwargs, "progress": held})
 
     rendering.outputs_build = outputs_build
+
+
+def _hold_once(gate_file: Path) -> None:
+    """The first caller writes its pid to `gate_file` and waits to be killed; later callers return."""
+    try:
+        fd = os.open(gate_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    except FileExistsError:
+        return
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    time.sleep(HOLD_SECONDS)
+
+
+@worker_process_init.connect
+def _hold_the_first_import(**_kwargs) -> None:
+    from portal.workbook import runner
+
+    gate = Path(os.environ["PORTAL_FAULT_GATE_DIR"])
+    original = runner._run_sheet
+
+    def run_sheet(importer, ws, ctx, result):
+        original(importer, ws, ctx, result)
+        if not ctx.dry_run:
+            _hold_once(gate / "import-held")
+
+    runner._run_sheet = run_sheet
