@@ -9,6 +9,7 @@ uncommitted rows are invisible to another process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 os.environ.setdefault("TESTING", "1")
@@ -97,13 +98,12 @@ class CeleryWorker:
     log: Path
 
     def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return _log_tail(self.log, lines)
 
 
 @pytest.fixture(scope="session")
 def _celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[CeleryWorker]:
     """Start `celery -A portal worker --pool=solo` against the test database, once per session."""
-    from django.conf import settings
     from django.db import connection
 
     require_service("Redis (REDIS_URL) for the Celery worker", redis_available())
@@ -115,6 +115,32 @@ def _celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory)
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
     log = tmp_path_factory.mktemp("celery") / "worker.log"
+    with running_celery_worker(
+        app="portal", pool=["--pool=solo"], queue=queue, log=log, database_url=database_url
+    ) as p:
+        yield CeleryWorker(queue=queue, process=p, log=log)
+
+
+def _log_tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextlib.contextmanager
+def running_celery_worker(
+    *,
+    app: str,
+    pool: list[str],
+    queue: str,
+    log: Path,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    own_group: bool = False,
+) -> Iterator[subprocess.Popen]:
+    """A `celery -A <app> worker` process on its own queue against the test database, ready to take
+    tasks; stopped (warm, then killed) on exit. `own_group` starts it in a process group of its own,
+    so that its pool children, held or not, go with it."""
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
@@ -125,17 +151,15 @@ def _celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory)
         "SECURE_SSL": "0",
         "DB_CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
+    celery = BASE_DIR / ".venv/bin/celery"
     command = [
-        *(
-            [str(BASE_DIR / ".venv/bin/celery")]
-            if (BASE_DIR / ".venv/bin/celery").exists()
-            else [sys.executable, "-m", "celery"]
-        ),
+        *([str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]),
         "-A",
-        "portal",
+        app,
         "worker",
-        "--pool=solo",
+        *pool,
         "-Q",
         queue,
         "--hostname",
@@ -146,26 +170,30 @@ def _celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory)
         "--loglevel=INFO",
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    worker = CeleryWorker(queue=queue, process=process, log=log)
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=own_group
+        )
     try:
         deadline = time.monotonic() + 60
         while " ready." not in log.read_text(errors="replace"):
             if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited with {process.returncode}:\n{worker.log_tail()}")
+                pytest.fail(f"the Celery worker exited with {process.returncode}:\n{_log_tail(log)}")
             if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not become ready in 60 s:\n{worker.log_tail()}")
+                pytest.fail(f"the Celery worker did not become ready in 60 s:\n{_log_tail(log)}")
             time.sleep(0.2)
-        yield worker
+        yield process
     finally:
         # Stop it before pytest-django drops the test database it is connected to.
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        if own_group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        elif process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
 
 
 # The data migrations that fill catalogues (model whose emptiness says they are gone, module).

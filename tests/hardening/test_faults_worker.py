@@ -15,7 +15,6 @@ and the content security policy the pages are served with.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -36,7 +35,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
-from tests.conftest import BASE_DIR, redis_available, require_service
+from tests.conftest import redis_available, require_service, running_celery_worker
 
 # --- The job claim: redelivery, duplicates, a render that keeps killing its worker ---------------------
 
@@ -203,7 +202,6 @@ class GatedWorker:
 @pytest.fixture(scope="module")
 def _gated_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[GatedWorker]:
     """`celery -A tests.hardening.gated_worker worker --pool=prefork --concurrency=1` on its own queue."""
-    from django.conf import settings
     from django.db import connection
 
     from bench.worker import database_url_of
@@ -216,61 +214,16 @@ def _gated_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
     queue = f"fault-{uuid.uuid4().hex[:12]}"
     gate = tmp_path_factory.mktemp("gate")
     log = tmp_path_factory.mktemp("celery-fault") / "worker.log"
-    celery = BASE_DIR / ".venv/bin/celery"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "TESTING": "1",
-        "DEBUG": "0",
-        "SECURE_SSL": "0",
-        "DB_CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-        "PORTAL_FAULT_GATE_DIR": str(gate),
-    }
-    command = [
-        *([str(celery)] if celery.exists() else ["python", "-m", "celery"]),
-        "-A",
-        "tests.hardening.gated_worker",
-        "worker",
-        "--pool=prefork",
-        "--concurrency=1",
-        "-Q",
-        queue,
-        "--hostname",
-        f"{queue}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "--loglevel=INFO",
-    ]
-    with log.open("wb") as out:
-        # A session of its own: teardown can end the worker and its pool children as one group.
-        process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    worker = GatedWorker(queue=queue, process=process, log=log, gate=gate)
-    try:
-        deadline = time.monotonic() + 60
-        while " ready." not in worker.log_text():
-            if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited with {process.returncode}:\n{worker.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not become ready in 60 s:\n{worker.log_tail()}")
-            time.sleep(0.2)
-        yield worker
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        # A child still held at the gate (a test that failed before its kill) goes with the group.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    with running_celery_worker(
+        app="tests.hardening.gated_worker",
+        pool=["--pool=prefork", "--concurrency=1"],
+        queue=queue,
+        log=log,
+        database_url=database_url,
+        extra_env={"PORTAL_FAULT_GATE_DIR": str(gate)},
+        own_group=True,  # a child still held at the gate (its test failed before the kill) goes too
+    ) as process:
+        yield GatedWorker(queue=queue, process=process, log=log, gate=gate)
 
 
 @pytest.fixture

@@ -12,20 +12,13 @@ from portal.workbook import run_import
 from roadmaps.importers import COLUMNS
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 from tests import factories as f
+from tests.fixtures.workbooks import make_workbook
 
 pytestmark = pytest.mark.django_db
 
 
 def workbook(rows: list[list]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Мероприятия"
-    ws.append(list(COLUMNS))
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return make_workbook({"Мероприятия": [COLUMNS, *rows]})
 
 
 def rows_for(school) -> list[list]:

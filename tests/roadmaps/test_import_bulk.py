@@ -3,9 +3,6 @@ has its history record, and re-importing the same file changes nothing."""
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +11,7 @@ from portal.workbook import run_import
 from roadmaps.importers import COLUMNS
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportTransition, Roadmap
 from tests import factories as f
+from tests.fixtures.workbooks import make_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +25,7 @@ TYPES = ["курсы повышения квалификации", "Провед
 
 
 def workbook(rows: list[list]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Мероприятия"
-    ws.append(list(COLUMNS))
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return make_workbook({"Мероприятия": [COLUMNS, *rows]})
 
 
 def rows_for(schools: list, count: int, *, result_suffix: str = "") -> list[list]:
