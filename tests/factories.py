@@ -192,3 +192,22 @@ class AssessmentResultFactory(DjangoModelFactory):
     procedure = "vpr"
     subject = "Русский язык"
     average = "3.50"
+
+
+def reference(*, municipality, created_by, **fields):
+    """A roadmap-monitoring reference of a municipality for 2020/21 (override any field by name)."""
+    from reports.models import AnalyticalReference
+
+    return AnalyticalReference.objects.create(
+        **{
+            "template": "roadmap-monitoring",
+            "scope_kind": "municipality",
+            "region": municipality.region,
+            "municipality": municipality,
+            "date_from": dt.date(2020, 9, 1),
+            "date_to": dt.date(2021, 6, 30),
+            "title": "Аналитическая справка",
+            "created_by": created_by,
+            **fields,
+        }
+    )

@@ -80,20 +80,10 @@ def test_reference_signature_is_recorded_with_who_and_when(
     client, school, methodist, head, monkeypatch, django_capture_on_commit_callbacks
 ):
     from reports import rendering
-    from reports.models import AnalyticalReference, JobStatus, ReferenceTransition, ReferenceVersion, RenderJob
+    from reports.models import JobStatus, ReferenceTransition, ReferenceVersion, RenderJob
 
     monkeypatch.setattr(rendering, "render_pdf", lambda template_name, context: b"%PDF-1.4 signed\n%%EOF")
-    reference = AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=school.municipality.region,
-        municipality=school.municipality,
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка",
-        created_by=methodist,
-        status="sent",
-    )
+    reference = f.reference(municipality=school.municipality, created_by=methodist, status="sent")
     pdf = b"%PDF-1.4\n%%EOF\n"
     version = ReferenceVersion.objects.create(
         reference=reference,

@@ -7,7 +7,6 @@ Redis down is simulated by pointing the Celery broker and the cache at a closed 
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import pytest
@@ -100,18 +99,9 @@ def test_coverage_recompute_with_redis_down_says_unavailable_not_500(client, sco
 
 
 def test_reference_generation_with_redis_down_says_unavailable_not_500(client, scope, redis_down):
-    from reports.models import AnalyticalReference, JobStatus, RenderJob
+    from reports.models import JobStatus, RenderJob
 
-    reference = AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=scope["school"].municipality.region,
-        municipality=scope["school"].municipality,
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка",
-        created_by=scope["methodist"],
-    )
+    reference = f.reference(municipality=scope["school"].municipality, created_by=scope["methodist"])
     client.force_login(scope["methodist"])
     client.raise_request_exception = False
     response = client.post(reverse("reports:generate", args=[reference.pk]))
@@ -163,20 +153,11 @@ def test_reference_render_crash_marks_the_job_failed_with_a_visible_message(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
     from reports import services
-    from reports.models import AnalyticalReference, JobStatus
+    from reports.models import JobStatus
 
     school = f.SchoolFactory()
     methodist = f.user_with_role("methodist", municipality=school.municipality)
-    reference = AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=school.municipality.region,
-        municipality=school.municipality,
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка",
-        created_by=methodist,
-    )
+    reference = f.reference(municipality=school.municipality, created_by=methodist)
 
     def crash(**kwargs):
         raise RuntimeError("chromium crashed")

@@ -15,7 +15,6 @@ and the content security policy the pages are served with.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -42,20 +41,11 @@ from tests.conftest import redis_available, require_service, running_celery_work
 
 @pytest.fixture
 def version(db):
-    from reports.models import AnalyticalReference, ReferenceVersion, RenderJob
+    from reports.models import ReferenceVersion, RenderJob
 
     school = f.SchoolFactory()
     methodist = f.user_with_role("methodist", municipality=school.municipality)
-    reference = AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=school.municipality.region,
-        municipality=school.municipality,
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка",
-        created_by=methodist,
-    )
+    reference = f.reference(municipality=school.municipality, created_by=methodist)
     from reports import services
 
     # In a `db` test the on-commit hook that sends the task never runs: the test plays the deliveries.
@@ -491,18 +481,8 @@ class _Assets(HTMLParser):
 
 
 def test_csp_allows_only_the_portals_own_files_and_the_pages_need_nothing_else(client, school, director, methodist):
-    from reports.models import AnalyticalReference
 
-    reference = AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=school.municipality.region,
-        municipality=school.municipality,
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка",
-        created_by=methodist,
-    )
+    reference = f.reference(municipality=school.municipality, created_by=methodist)
     pages = {
         None: ["/login/", "/no-such-page/"],
         director: [
