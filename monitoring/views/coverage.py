@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from schools.models import Municipality, Region, RegistryEntry
+from schools.selectors import academic_year_of
 
 from .. import permissions as perm
 from ..coverage_tables import coverage_context, drill_context, period_choices
@@ -56,12 +58,7 @@ def _coverage_input(request: HttpRequest) -> tuple[CoverageFilterForm, Scope, Re
             params["date_from"] = dt.date(year, 9, 1).strftime("%d.%m.%Y")
             params["date_to"] = dt.date(year + 1, 8, 31).strftime("%d.%m.%Y")
             form = CoverageFilterForm(params, scopes=scopes)
-            if request.resolver_match and request.resolver_match.url_name == "coverage":
-                messages.info(
-                    request,
-                    f"В текущем учебном году в реестре территории нет ОО: показан последний учебный год "
-                    f"с ОО в реестре — {year}/{str(year + 1)[-2:]}.",
-                )
+            form.fallback_year = year  # the coverage page says why it opened on that year
     if not form.is_valid():
         return form, scope, area, None, None  # type: ignore[return-value]
     # Empty fields mean the current academic year: show the period actually used, not blank inputs.
@@ -71,18 +68,12 @@ def _coverage_input(request: HttpRequest) -> tuple[CoverageFilterForm, Scope, Re
 
 
 def _default_academic_year(area: Region | Municipality) -> int | None:
-    """The academic year to open on when no period is given: None (the current one) when the area's
-    registry has schools in it or never had any; otherwise the latest earlier year that had them, so
-    the page does not open on an empty year while the registry lies in the past."""
-    today = timezone.localdate()
-    current = today.year if today.month >= 9 else today.year - 1
-    entries = RegistryEntry.objects.filter(
+    """The academic year to open on when no period is given: None (the current one) unless the area's
+    registry ends before it, then the registry's latest year, so the page does not open on an empty year."""
+    latest = RegistryEntry.objects.filter(
         **({"school__municipality__region": area} if isinstance(area, Region) else {"school__municipality": area})
-    )
-    if entries.filter(academic_year__gte=current).exists():
-        return None
-    latest = entries.order_by("-academic_year").values_list("academic_year", flat=True).first()
-    return latest
+    ).aggregate(latest=Max("academic_year"))["latest"]
+    return latest if latest is not None and latest < academic_year_of(timezone.localdate()) else None
 
 
 def _query(scope: Scope, date_from: dt.date, date_to: dt.date, **extra: str) -> str:
@@ -96,6 +87,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "scope": scope, "area": area}
     if date_from is None:
         return render(request, "monitoring/coverage.html", context, status=400)
+    year = getattr(form, "fallback_year", None)
+    if year is not None:
+        messages.info(
+            request,
+            f"В текущем учебном году в реестре территории нет ОО: показан последний учебный год "
+            f"с ОО в реестре — {year}/{str(year + 1)[-2:]}.",
+        )
     snapshot = coverage_snapshot_ensure(scope=scope, date_from=date_from, date_to=date_to)
     query = _query(scope, date_from, date_to)
     context.update(coverage_context(snapshot.data))
