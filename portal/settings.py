@@ -268,6 +268,12 @@ WORKBOOK_MAX_ZIP_ENTRIES = env_int("WORKBOOK_MAX_ZIP_ENTRIES", 1000)
 WORKBOOK_MAX_UNCOMPRESSED_BYTES = env_int("WORKBOOK_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 WORKBOOK_MAX_COMPRESSION_RATIO = env_int("WORKBOOK_MAX_COMPRESSION_RATIO", 200)
 WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 20000)
+# A file uploaded on /verify/ to compare with a signed reference's SHA-256.
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+# Days after a quarter's end until its report is due, unless a deadline is set for the period.
+REPORT_DEADLINE_DEFAULT_DAYS = env_int("REPORT_DEADLINE_DEFAULT_DAYS", 10)
+# Seconds a stored coverage snapshot is shown on the home panels before it counts as stale.
+COVERAGE_SNAPSHOT_MAX_AGE_SECONDS = env_int("COVERAGE_SNAPSHOT_MAX_AGE_SECONDS", 6 * 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

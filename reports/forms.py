@@ -12,7 +12,7 @@ from portal.forms import date_field, use_text_dates
 
 from .models import AnalyticalReference, ApprovalKind, ReferenceStatus, ReferenceTemplate
 
-VERIFY_MAX_BYTES = getattr(settings, "VERIFY_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+VERIFY_MAX_BYTES = settings.VERIFY_UPLOAD_MAX_BYTES
 
 
 class ReferenceCreateForm(forms.Form):

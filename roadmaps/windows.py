@@ -15,7 +15,7 @@ from .models import QuarterDeadline, QuarterlyReport, quarter_bounds
 
 
 def default_deadline(year: int, quarter: int) -> dt.date:
-    days = getattr(settings, "REPORT_DEADLINE_DEFAULT_DAYS", 10)
+    days = settings.REPORT_DEADLINE_DEFAULT_DAYS
     return quarter_bounds(year, quarter)[1] + dt.timedelta(days=days)
 
 

@@ -269,7 +269,7 @@ def coverage_snapshot_is_fresh(snapshot: CoverageSnapshot, *, fingerprint: str) 
     """Whether a stored snapshot is young enough and its data unchanged (`fingerprint`: the current one)."""
     from django.conf import settings
 
-    max_age = getattr(settings, "COVERAGE_SNAPSHOT_MAX_AGE", dt.timedelta(hours=6))
+    max_age = dt.timedelta(seconds=settings.COVERAGE_SNAPSHOT_MAX_AGE_SECONDS)
     return timezone.now() - snapshot.computed_at <= max_age and snapshot.fingerprint == fingerprint
 
 

@@ -209,3 +209,27 @@ def test_check_deploy_catches_a_weak_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_readme_lists_every_environment_variable_the_settings_read():
+    """Each `env_*("NAME", …)` of portal/settings.py has a row in the README's settings table."""
+    import re
+
+    read = set(re.findall(r'env_(?:str|int|bool|list)\(\s*"([A-Z0-9_]+)"', SETTINGS.read_text()))
+    readme = (BASE_DIR / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(name for name in read if f"`{name}`" not in table)
+    assert read and not missing, f"README → Configuration lacks: {missing}"
+
+
+def test_no_setting_is_read_with_a_hidden_default():
+    """Settings are defined once in portal/settings.py, not defaulted by `getattr` where they are used."""
+    import re
+
+    offenders = []
+    for path in BASE_DIR.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        for match in re.finditer(r'getattr\(settings,\s*"([A-Z0-9_]+)"', path.read_text()):
+            offenders.append(f"{path.relative_to(BASE_DIR)}: {match.group(1)}")
+    assert not offenders, offenders
