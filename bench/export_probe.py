@@ -35,7 +35,7 @@ def main(username: str, out: str) -> None:
     django.setup()
 
     from bench.runner import QueryCounter
-    from portal.models import User
+    from core.models import User
     from roadmaps.exports import export_schools_for, report_lines_export
 
     user = User.objects.get(username=username)

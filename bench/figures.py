@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.test import Client
 
-from portal.models import User
+from core.models import User
 
 from . import synthetic
 from .runner import NOT_IMPLEMENTED, Figure, QueryCounter, decimal_text, measure
@@ -484,9 +484,9 @@ def fig_xlsx_export(ctx: Context) -> Figure:
 def fig_import(ctx: Context) -> Figure:
     rows = 10_000 if not ctx.smoke else 200
     fig = Figure(name=f"импорт книги на {rows} строк «Мероприятия» (проверка + запись)", target="≤ 10 с")
-    if not (has_module("portal.workbook") and has_module("roadmaps.importers")):
+    if not (has_module("core.workbook") and has_module("roadmaps.importers")):
         return fig
-    from portal.workbook import run_import
+    from core.workbook import run_import
 
     data = activities_workbook(ctx.spec, rows)
     samples = []

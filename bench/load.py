@@ -140,7 +140,7 @@ class Outcome:
 
 def _login(username: str) -> dict[str, str]:
     """A real session for `username`, as the login view would create it."""
-    from portal.models import User
+    from core.models import User
 
     user = User.objects.get(username=username)
     session = SessionStore()

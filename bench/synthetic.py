@@ -26,8 +26,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import Membership, Role, User
 from monitoring.models import AssessmentResult, Indicator, IndicatorValue, MethodicalVisit
-from portal.models import Membership, Role, User
 from roadmaps.models import (
     Activity,
     ActivityReport,

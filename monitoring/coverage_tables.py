@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from portal.numbers import format_count_percent, format_number, format_percent, format_ratio
+from core.numbers import format_count_percent, format_number, format_percent, format_ratio
 
 # Per-school indicator tables of seed 000: (title, [(indicator code, column header, how to print)]).
 SCHOOL_TABLES: list[tuple[str, str, list[tuple[str, str, str]]]] = [

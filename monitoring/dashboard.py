@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from portal.models import Role, User
-from portal.numbers import format_count_percent
+from core.models import Role, User
+from core.numbers import format_count_percent
 from schools.models import Municipality, Region, RegistryEntry, academic_year_label
 from schools.selectors import academic_year_of, municipalities_for, regions_for, roles_of
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 from schools.models import Municipality, School
 from schools.selectors import academic_year_of
 

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from portal.exporting import FORMULA_PREFIXES
-from portal.workbook import ILLEGAL_CHARS_RE
+from core.exporting import FORMULA_PREFIXES
+from core.workbook import ILLEGAL_CHARS_RE
 
 from .coverage_tables import SCHOOL_TABLES, coverage_context
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.forms import date_field
+from core.forms import date_field
 from schools.models import Municipality, Region, School
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Procedure

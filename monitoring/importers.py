@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from portal.workbook import (
+from core.workbook import (
     ImportContext,
     RowError,
     SheetImporter,

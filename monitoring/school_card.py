@@ -3,7 +3,7 @@ and a link to the results dynamics. Three queries."""
 
 from __future__ import annotations
 
-from portal.models import User
+from core.models import User
 from schools.models import School
 
 from .permissions import can_enter_results, can_record_visits

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 from schools.models import Municipality, Region, School
 
 from .models import (

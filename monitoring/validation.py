@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from portal.numbers import format_number
+from core.numbers import format_number
 
 from .models import Procedure
 

@@ -80,11 +80,12 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
-    "portal",
+    "core",
     "schools",
     "roadmaps",
     "monitoring",
     "reports",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -167,7 +168,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Task modules outside the autodiscovered `<app>/tasks.py`.
-CELERY_IMPORTS = ["portal.importing"]
+CELERY_IMPORTS = ["core.importing"]
 CELERY_BEAT_SCHEDULE = {
     "report-reminders": {
         "task": "roadmaps.tasks.send_report_reminders",
@@ -240,7 +241,7 @@ TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-FORMAT_MODULE_PATH = ["portal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

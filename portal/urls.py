@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import views_import
 from reports import views as reports_views
 
-from . import views, views_import
+from . import views
 
 portal_patterns = [
     path("", views.home, name="home"),

@@ -15,10 +15,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.forms import LoginForm
+from core.models import Role, User
 from schools.selectors import _memberships, has_role, roles_of
-
-from .forms import LoginForm
-from .models import Role, User
 
 DASHBOARD_APPS = ("schools", "roadmaps", "monitoring", "reports")
 
@@ -54,7 +53,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     """Users and their roles, for admins (everyone) and coordinators (their region)."""
     if not has_role(request.user, Role.ADMIN, Role.COORDINATOR):
         raise PermissionDenied
-    from .selectors import users_for
+    from core.selectors import users_for
 
     users = users_for(request.user)
     return render(request, "portal/user_list.html", {"users": users})

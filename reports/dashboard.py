@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Window
 
-from portal.models import Role, User
+from core.models import Role, User
 from schools.selectors import has_role
 
 from . import permissions, selectors

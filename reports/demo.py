@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.models import User
+from core.models import User
 
 from . import services
 from .models import AnalyticalReference, ReferenceVersion

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portal.numbers import format_count_percent, format_number
+from core.numbers import format_count_percent, format_number
 
 from .models import ReferenceTemplate
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from portal.exporting import safe_text
+from core.exporting import safe_text
 
 from .document import Table
 

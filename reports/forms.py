@@ -8,7 +8,7 @@ from django.conf import settings
 from django.forms import formset_factory
 from django.utils import timezone
 
-from portal.forms import date_field, use_text_dates
+from core.forms import date_field, use_text_dates
 
 from .models import AnalyticalReference, ApprovalKind, ReferenceStatus, ReferenceTemplate
 

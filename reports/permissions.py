@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from portal.models import Role, User
+from core.models import Role, User
 from schools.models import Municipality, Region
 from schools.selectors import _memberships
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from core.models import Role, User
 from monitoring.models import AssessmentResult, Procedure
-from portal.models import Role, User
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus, quarter_bounds
 from schools.models import Category, RegistryEntry, School
 from schools.selectors import _memberships

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Window
 from django.utils import timezone
 
-from portal.models import Role, User
+from core.models import Role, User
 from schools.models import academic_year_label
 from schools.selectors import academic_year_of, has_role, schools_for
 

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 from schools.models import Region, School
 
 from .models import (

@@ -4,7 +4,7 @@ the report's status.
 
 The workbook is written with openpyxl `write_only` from `values_list(...).iterator()`: no model
 instances, no per-row queries, memory bounded by the chunk size rather than by the number of lines.
-Text cells go through `portal.exporting.safe_text` (control characters stripped, a leading
+Text cells go through `core.exporting.safe_text` (control characters stripped, a leading
 `= + - @` escaped), `Срок` is a real date.
 """
 
@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from portal.exporting import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header, safe_text
-from portal.models import Role, User
+from core.exporting import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header, safe_text
+from core.models import Role, User
 from schools.models import School
 from schools.selectors import has_role, schools_for
 

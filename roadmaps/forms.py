@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_field, use_text_dates
 from monitoring.models import Indicator
-from portal.forms import date_field, use_text_dates
 
 from .models import Activity, ActivityReport, ActivityType, Direction, LineStatus
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
 
-from portal.workbook import (
+from core.workbook import (
     ImportContext,
     RowError,
     SheetImporter,

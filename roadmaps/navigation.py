@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role
+from core.models import Role
 
 ITEMS = [
     (_("Дорожные карты"), "roadmaps:roadmap-list", None),

@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from portal.models import Membership, Role
+from core.models import Membership, Role
 from schools.models import School
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from portal.models import Role, User
+from core.models import Role, User
 from schools.models import CuratorAssignment, School
 from schools.selectors import _memberships
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from portal.models import User
+from core.models import User
 from schools.models import School
 
 from .selectors import REPORT_BADGES, reports_for, roadmaps_for

@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from portal.models import Role, User
+from core.models import Role, User
 from schools.models import Municipality, RegistryEntry, School
 from schools.selectors import school_scope_q, schools_for
 

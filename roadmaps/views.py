@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.models import Role
+from core.models import Role
 from schools.models import academic_year_label
 from schools.selectors import academic_year_of, has_role, regions_for, schools_for
 

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.exporting import XLSX_CONTENT_TYPE
+from core.exporting import XLSX_CONTENT_TYPE
 
 from .exports import can_export, export_jobs_for, export_schools_for
 from .models import QuarterlyReport, ReportExportJob

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Role, User
+from core.models import Role, User
 
 from .directory import active_curators_q, registry_year_with_data
 from .models import (

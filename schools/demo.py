@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from portal.models import Membership, Role, User
+from core.models import Membership, Role, User
 
 from .models import (
     Category,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role, User
+from core.models import Role, User
 
 from .models import (
     Category,

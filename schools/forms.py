@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import date_field
-from portal.models import User
+from core.forms import date_field
+from core.models import User
 
 from .directory import NOT_IN_REGISTRY
 from .models import Category, RiskFactor, RiskLevel, School, academic_year_label

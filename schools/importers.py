@@ -15,8 +15,8 @@ from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from portal.models import Membership, Role, User
-from portal.workbook import (
+from core.models import Membership, Role, User
+from core.workbook import (
     ImportContext,
     RowError,
     SheetImporter,

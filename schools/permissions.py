@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from portal.models import Role, User
+from core.models import Role, User
 
 from .models import School
 from .selectors import _memberships, has_role

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.models import Role, User
+from core.models import Role, User
 
 from .models import Municipality, Region, School
 

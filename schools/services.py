@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal.models import Membership, Role, User
+from core.models import Membership, Role, User
 
 from .directory import risk_factors_for_year
 from .models import (

@@ -7,8 +7,8 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
+from core.models import Membership, User
 from monitoring.models import AssessmentResult, Indicator, IndicatorValue, MethodicalVisit
-from portal.models import Membership, User
 from roadmaps.models import (
     Activity,
     ActivityReport,

@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from core.models import User
 from monitoring.models import Indicator, IndicatorValue, MethodicalVisit
-from portal.models import User
 from roadmaps.models import Activity, ActivityReport, ActivityType, Direction, LineStatus, QuarterlyReport, ReportStatus
 from schools.models import Category, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from schools.selectors import municipalities_for, regions_for, registry_active_q

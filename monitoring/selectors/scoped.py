@@ -11,6 +11,7 @@ from django.db.models import Avg, Case, Count, Exists, IntegerField, Max, Min, O
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.models import User
 from monitoring.models import (
     AssessmentResult,
     Campaign,
@@ -20,7 +21,6 @@ from monitoring.models import (
     MethodicalVisit,
     Procedure,
 )
-from portal.models import User
 from schools.models import Municipality, School
 from schools.selectors import school_scope_q, schools_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from portal.numbers import format_count_percent, format_number, format_percent, format_ratio
+from core.numbers import format_count_percent, format_number, format_percent, format_ratio
 
 register = template.Library()
 

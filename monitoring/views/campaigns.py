@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.models import Role
+from core.models import Role
 from schools.models import Municipality, Region
 from schools.selectors import has_role, municipalities_for, regions_for, schools_for
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.models import Role
+from core.models import Role
 from schools.selectors import has_role, municipalities_for, schools_for
 
 from .. import permissions as perm

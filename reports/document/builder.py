@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from portal.numbers import format_count_percent, format_number, format_percent, format_ratio
+from core.numbers import format_count_percent, format_number, format_percent, format_ratio
 
 from ..models import ReferenceTemplate, ScopeKind
 from .text import (

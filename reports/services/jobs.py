@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 
 from .. import permissions
 from ..models import (

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 from schools.models import Municipality, Region
 
 from .. import permissions

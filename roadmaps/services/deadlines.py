@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from core.models import User
 from schools.models import Region
 from schools.selectors import regions_for
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 
 from ..exports import can_export, export_schools_for, report_lines_export
 from ..models import ReportExportJob, export_output_path

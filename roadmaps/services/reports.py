@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.models import Role, User
+from core.models import Role, User
 from schools.models import academic_year_label
 from schools.selectors import academic_year_of
 

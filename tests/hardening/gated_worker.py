@@ -6,7 +6,7 @@ unchanged, except that in each pool child `reports.rendering.outputs_build` is w
 render reaches step 1 («Формирование PDF», the document built, the PDF not yet written) and
 `$PORTAL_FAULT_GATE_DIR/held` does not exist yet, the child writes its pid there and waits, so the
 test can SIGKILL it at a known point of the render. Every later render passes straight through.
-Likewise `portal.workbook.runner._run_sheet`: when a real (not dry-run) import has written its first
+Likewise `core.workbook.runner._run_sheet`: when a real (not dry-run) import has written its first
 sheet, inside its still open transaction, and `$PORTAL_FAULT_GATE_DIR/import-held` does not exist
 yet, the child writes its pid there and waits. Every later sheet and import passes straight through.
 Nothing of this is imported by the portal itself: production code carries no test hook.
@@ -67,7 +67,7 @@ def _hold_once(gate_file: Path) -> None:
 
 @worker_process_init.connect
 def _hold_the_first_import(**_kwargs) -> None:
-    from portal.workbook import runner
+    from core.workbook import runner
 
     gate = Path(os.environ["PORTAL_FAULT_GATE_DIR"])
     original = runner._run_sheet

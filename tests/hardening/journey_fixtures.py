@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from portal.models import User
+from core.models import User
 from roadmaps.models import QuarterlyReport, quarter_bounds
 from roadmaps.services.reports import quarter_academic_year
 from roadmaps.windows import current_quarter

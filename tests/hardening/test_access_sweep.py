@@ -94,8 +94,8 @@ def _people(school) -> dict:
 
 @pytest.fixture
 def world(db) -> World:
+    from core.models import ImportJob
     from monitoring.models import Campaign
-    from portal.models import ImportJob
     from reports.models import AnalyticalReference, JobStatus, ReferenceVersion, RenderJob
     from roadmaps.models import Evidence
     from schools.models import LowResultCause

@@ -37,7 +37,7 @@ def test_registry_exclusion_is_recorded_with_who_and_when(client, school, method
 
 
 def test_role_change_in_the_admin_is_recorded_with_who_and_when(client, school, municipality):
-    from portal.models import Membership, User
+    from core.models import Membership, User
 
     superuser = User.objects.create_superuser("root", "root@example.org", "x")
     person = f.UserFactory()
@@ -123,7 +123,7 @@ def test_reference_signature_is_recorded_with_who_and_when(
 def test_workbook_import_is_recorded_with_who_and_when(client, municipality, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.models import ImportJob
+    from core.models import ImportJob
     from schools.models import School
     from tests.fixtures.workbooks import make_workbook
 

@@ -116,7 +116,7 @@ def test_reference_generation_with_redis_down_says_unavailable_not_500(client, s
 def test_workbook_upload_with_redis_down_is_kept_queued_not_500(client, scope, redis_down):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.models import ImportJob
+    from core.models import ImportJob
     from tests.fixtures.workbooks import make_workbook
 
     admin = f.user_with_role("admin")
@@ -181,8 +181,8 @@ def test_reference_render_crash_marks_the_job_failed_with_a_visible_message(
 def test_import_crash_marks_the_job_failed_with_a_visible_message(client, monkeypatch, settings):
     from django.core.files.base import ContentFile
 
-    from portal import importing
-    from portal.models import ImportJob
+    from core import importing
+    from core.models import ImportJob
 
     admin = f.user_with_role("admin")
     job = ImportJob(user=admin, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.QUEUED, original_name="книга.xlsx")

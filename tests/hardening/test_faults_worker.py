@@ -118,8 +118,8 @@ def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_s
     transaction (after the sheet's rows were written): rolled back, failed, the user told so."""
     from django.core.files.base import ContentFile
 
-    from portal.models import ImportJob
-    from portal.workbook import runner
+    from core.models import ImportJob
+    from core.workbook import runner
     from schools.models import School
     from tests.fixtures.workbooks import make_workbook
 
@@ -139,7 +139,7 @@ def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_s
         raise RuntimeError("worker ran out of memory")
 
     monkeypatch.setattr(runner, "_run_sheet", run_sheet_then_crash)
-    from portal.importing import import_run_task
+    from core.importing import import_run_task
 
     import_run_task(job.pk)
     assert written == [True]  # the crash came after the row was in the database
@@ -154,8 +154,8 @@ def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_s
 
 
 def test_template_build_crash_is_failed_with_a_visible_message(client, monkeypatch, db):
-    from portal import importing
-    from portal.models import ImportJob
+    from core import importing
+    from core.models import ImportJob
 
     admin = f.user_with_role("admin")
     job = ImportJob.objects.create(user=admin, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.QUEUED)
@@ -251,7 +251,7 @@ def test_pool_child_killed_mid_render_the_job_runs_again_and_yields_exactly_one_
     from pypdf import PdfReader
 
     from bench import synthetic
-    from portal.models import User
+    from core.models import User
     from reports import services
     from reports.models import ReferenceVersion, RenderJob
     from reports.tasks import reference_render

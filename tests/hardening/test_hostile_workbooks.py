@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from portal.workbook import run_import
+from core.workbook import run_import
 from schools.models import School
 from tests.fixtures.workbooks import make_workbook, zip_bytes
 

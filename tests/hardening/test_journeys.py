@@ -342,7 +342,7 @@ def test_admin_imports_a_workbook_with_an_error_then_a_good_one(
     municipality,
     admin_user,
 ):
-    from portal.models import ImportJob
+    from core.models import ImportJob
     from schools.models import School
 
     schools_before = School.objects.count()

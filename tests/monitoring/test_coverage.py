@@ -9,8 +9,8 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from core.numbers import format_count_percent, format_percent, format_ratio
 from monitoring.selectors import Scope, coverage_compute, quarters_inside, scope_for_user
-from portal.numbers import format_count_percent, format_percent, format_ratio
 from tests import factories as f
 
 D1, D2 = dt.date(2021, 1, 1), dt.date(2021, 6, 30)

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from core.workbook import run_import
 from monitoring.models import AssessmentResult, IndicatorValue, MethodicalVisit
-from portal.workbook import run_import
 from tests import factories as f
 
 VALUES = ("Код ОО", "Период с", "Период по", "Показатель", "Значение", "Из", "Комментарий")

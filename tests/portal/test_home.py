@@ -52,7 +52,7 @@ def test_only_the_most_specific_nav_item_is_active(client, methodist):
     ],
 )
 def test_home_greets_by_name_and_patronymic_or_initials_with_surname(client, db, last, first, middle, greeting):
-    from portal.models import User
+    from core.models import User
 
     user = User.objects.create_user("login1", password="x", last_name=last, first_name=first, middle_name=middle)
     client.force_login(user)

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from portal.models import User
+from core.models import User
 from schools.models import CuratorAssignment, PartnerAssignment, RegistryEntry, School
 
 EXPECTED_USERS = {

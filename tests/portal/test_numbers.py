@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portal.numbers import format_count_percent, format_decimal, format_number, format_percent, percent
+from core.numbers import format_count_percent, format_decimal, format_number, format_percent, percent
 
 
 def test_percent_rounds_half_up_like_the_seed():

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
-from portal.models import Membership
+from core.models import Membership
 from schools.models import RegistryEntry, School
 from tests import factories as f
 

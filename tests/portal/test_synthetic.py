@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.db.models import F
 
 from bench import synthetic
+from core.models import Membership, User
 from monitoring.models import AssessmentResult, IndicatorValue, MethodicalVisit
 from monitoring.selectors import Scope, coverage_compute
-from portal.models import Membership, User
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportStatus, Roadmap
 from schools.models import Municipality, Region, RegistryEntry, School
 from schools.selectors import schools_for

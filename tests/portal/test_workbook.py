@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from portal.workbook import (
+from core.workbook import (
     RowError,
     normalize_name,
     parse_academic_year,

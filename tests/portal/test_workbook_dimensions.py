@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from portal.workbook import open_workbook
+from core.workbook import open_workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
 

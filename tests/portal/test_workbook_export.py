@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from portal.exporting import CONTRACT_SHEETS, safe_text
-from portal.workbook import importers, run_import
+from core.exporting import CONTRACT_SHEETS, safe_text
+from core.workbook import importers, run_import
 from schools.models import School
 from tests import factories as f
 

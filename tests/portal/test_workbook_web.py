@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portal.models import ImportJob
+from core.models import ImportJob
 from schools.models import RegistryEntry, School
 from tests import factories as f
 from tests.fixtures.workbooks import make_workbook

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal import importing
-from portal.models import ImportJob
+from core import importing
+from core.models import ImportJob
 from schools.models import School
 from tests import factories as f
 from tests.fixtures.workbooks import make_workbook

@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import connection
 
-from portal.models import User
-from portal.tasks import health_probe
+from core.models import User
+from core.tasks import health_probe
 from tests import factories as f
 
 

@@ -57,7 +57,7 @@ def test_director_and_methodist_complete_the_report_cycle(catalogues, browser_pa
     methodist = f.UserFactory(
         username="metod.browser", last_name="Ананьева", first_name="Юлия", middle_name="Валерьевна"
     )
-    from portal.models import Membership
+    from core.models import Membership
 
     Membership.objects.create(user=director, role="director", school=school)
     Membership.objects.create(user=methodist, role="methodist", municipality=municipality)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portal.workbook import run_import
+from core.workbook import run_import
 from roadmaps.exports import COLUMNS, report_lines_export
 from roadmaps.models import ReportExportJob
 from tests import factories as f

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from portal.workbook import run_import
+from core.workbook import run_import
 from roadmaps.importers import COLUMNS
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 from tests import factories as f
@@ -137,7 +137,7 @@ def test_wrong_direction_for_type_is_an_error(school, methodist):
 
 def test_exported_template_filled_in_imports(school, methodist):
     """The `export_template` workbook, with a Мероприятия row typed in from its drop-down lists."""
-    from portal.exporting import template_render
+    from core.exporting import template_render
     from schools.models import Municipality, School
 
     data = template_render(

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from portal.workbook import run_import
+from core.workbook import run_import
 from roadmaps.importers import COLUMNS
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportTransition, Roadmap
 from tests import factories as f

@@ -247,7 +247,7 @@ def _render_panels(user) -> str:
     """The roadmaps panels of the home page, computed and rendered (the query count we bound)."""
     from django.template.loader import render_to_string
 
-    from portal.models import User
+    from core.models import User
     from roadmaps.dashboard import panels
 
     user = User.objects.get(pk=user.pk)  # a fresh object: memberships are loaded inside the bound

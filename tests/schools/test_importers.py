@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from portal.workbook import run_import
+from core.workbook import run_import
 from schools.models import CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from tests import factories as f
 from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER, make_workbook

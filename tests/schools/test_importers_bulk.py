@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from portal.workbook import run_import
+from core.workbook import run_import
 from schools.models import School
 from tests import factories as f
 from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER, make_workbook

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from portal.workbook import ILLEGAL_CHARS_RE
+from core.workbook import ILLEGAL_CHARS_RE
 from schools.models import (
     Category,
     CuratorAssignment,
@@ -120,7 +120,7 @@ def _value(value: Any) -> Any:
 def _municipality_labels() -> dict[int, str]:
     """How the workbook names each municipality: its name, or its code where another municipality
     (in another region) has the same name, so that the importer can tell them apart."""
-    from portal.workbook import normalize_name
+    from core.workbook import normalize_name
 
     rows = list(Municipality.objects.values_list("pk", "code", "name"))
     seen: dict[str, int] = {}

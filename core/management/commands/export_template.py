@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.exporting import template_render
+from core.exporting import template_render
 from schools.models import Municipality, School
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.workbook import run_import
+from core.workbook import run_import
 
 
 class Command(BaseCommand):
