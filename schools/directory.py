@@ -32,21 +32,6 @@ from .selectors import academic_year_of, schools_for
 NOT_IN_REGISTRY = "none"
 
 
-def text_search_q(query: str, *fields: str) -> Q:
-    """Case-insensitive search that also works for Cyrillic on SQLite (whose LIKE folds ASCII only):
-    besides `icontains` it tries the lower-case, capitalised and upper-case spellings."""
-    query = " ".join(query.split())
-    q = Q()
-    if not query:
-        return q
-    variants = {query, query.lower(), query.upper(), query.capitalize(), query[:1].upper() + query[1:]}
-    for name in fields:
-        q |= Q(**{f"{name}__icontains": query})
-        for variant in variants:
-            q |= Q(**{f"{name}__contains": variant})
-    return q
-
-
 def active_curators_q(today: dt.date, prefix: str = "") -> Q:
     p = prefix
     return Q(**{f"{p}assigned_on__lte": today}) & (
@@ -57,56 +42,15 @@ def active_curators_q(today: dt.date, prefix: str = "") -> Q:
 # --- Directory ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SchoolFilters:
-    query: str = ""
-    municipality_id: int | None = None
-    category: str = ""
-    academic_year: int | None = None
-    leader: bool | None = None
-    sort: str = "name"
-
-
-# Sort keys of the directory (a leading "-" reverses): key → ordering.
-SCHOOL_SORTS: dict[str, tuple[str, ...]] = {
-    "code": ("code",),
-    "name": ("name", "pk"),
-    "municipality": ("municipality__name", "name", "pk"),
-    "teachers": ("teachers_count", "name", "pk"),
-    "pupils": ("pupils_count", "name", "pk"),
-}
-
-
-def school_ordering(sort: str) -> tuple[str, ...]:
-    descending = sort.startswith("-")
-    fields = SCHOOL_SORTS.get(sort.lstrip("-"), SCHOOL_SORTS["name"])
-    if not descending:
-        return fields
-    return (f"-{fields[0]}", *fields[1:])
-
-
-def school_list(user: User, filters: SchoolFilters) -> QuerySet[School]:
-    """The user's schools filtered for the directory, with the registry entries and current
-    curators prefetched (the registry entries of the chosen year only, when one is chosen)."""
+def school_rows(schools: QuerySet[School], academic_year: int | None) -> QuerySet[School]:
+    """Directory rows (already filtered): municipality, registry entries (of `academic_year` only,
+    when one is chosen) and current curators loaded in a fixed number of queries."""
     today = timezone.localdate()
-    qs = schools_for(user).select_related("municipality")
-    if filters.query:
-        qs = qs.filter(text_search_q(filters.query, "name", "code"))
-    if filters.municipality_id:
-        qs = qs.filter(municipality_id=filters.municipality_id)
-    if filters.leader is not None:
-        qs = qs.filter(is_leader=filters.leader)
-    entries_in_year = RegistryEntry.objects.all()
-    if filters.academic_year:
-        entries_in_year = entries_in_year.filter(academic_year=filters.academic_year)
-    if filters.category == NOT_IN_REGISTRY:
-        qs = qs.exclude(pk__in=entries_in_year.values("school_id"))
-    elif filters.category:
-        qs = qs.filter(pk__in=entries_in_year.filter(category=filters.category).values("school_id"))
-    elif filters.academic_year:
-        qs = qs.filter(pk__in=entries_in_year.values("school_id"))
-    return qs.order_by(*school_ordering(filters.sort)).prefetch_related(
-        Prefetch("registry_entries", queryset=entries_in_year.order_by("-academic_year"), to_attr="registry_list"),
+    entries = RegistryEntry.objects.all()
+    if academic_year:
+        entries = entries.filter(academic_year=academic_year)
+    return schools.select_related("municipality").prefetch_related(
+        Prefetch("registry_entries", queryset=entries.order_by("-academic_year"), to_attr="registry_list"),
         Prefetch(
             "curator_assignments",
             queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
@@ -155,39 +99,15 @@ def registry_year_with_data(entries: QuerySet[RegistryEntry]) -> int:
     return latest if latest is not None else current
 
 
-@dataclass(frozen=True)
-class RegistryFilters:
-    academic_year: int
-    query: str = ""
-    municipality_id: int | None = None
-    category: str = ""
-    status: str = ""  # "" | "active" | "excluded"
-
-
-def registry_entries(schools: QuerySet[School], filters: RegistryFilters) -> QuerySet[RegistryEntry]:
-    """Registry entries of one academic year for the given (already scoped) schools."""
+def registry_rows(entries: QuerySet[RegistryEntry]) -> QuerySet[RegistryEntry]:
+    """Registry rows (already filtered): the school, its municipality and current curators."""
     today = timezone.localdate()
-    qs = RegistryEntry.objects.filter(school__in=schools.values("pk"), academic_year=filters.academic_year)
-    if filters.query:
-        qs = qs.filter(text_search_q(filters.query, "school__name", "school__code"))
-    if filters.municipality_id:
-        qs = qs.filter(school__municipality_id=filters.municipality_id)
-    if filters.category:
-        qs = qs.filter(category=filters.category)
-    if filters.status == "active":
-        qs = qs.filter(excluded_on__isnull=True)
-    elif filters.status == "excluded":
-        qs = qs.filter(excluded_on__isnull=False)
-    return (
-        qs.select_related("school__municipality")
-        .prefetch_related(
-            Prefetch(
-                "school__curator_assignments",
-                queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
-                to_attr="active_curators",
-            )
+    return entries.select_related("school__municipality").prefetch_related(
+        Prefetch(
+            "school__curator_assignments",
+            queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
+            to_attr="active_curators",
         )
-        .order_by("school__municipality__name", "school__name")
     )
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import date_field
 from core.models import User
 
-from .directory import NOT_IN_REGISTRY
 from .models import Category, RiskFactor, RiskLevel, School, academic_year_label
 
 FIRST_ACADEMIC_YEAR = 2015
@@ -33,56 +32,6 @@ def year_choices(extra: int | None = None) -> list[tuple[int, str]]:
     if extra:
         years.add(extra)
     return [(y, str(y)) for y in sorted(years, reverse=True)]
-
-
-# --- Filters --------------------------------------------------------------------------------
-
-
-class SchoolFilterForm(forms.Form):
-    q = forms.CharField(label=_("Поиск"), required=False, max_length=200)
-    municipality = forms.ModelChoiceField(
-        label=_("Муниципалитет"), queryset=None, required=False, empty_label=_("Все муниципалитеты")
-    )
-    category = forms.ChoiceField(label=_("Категория"), required=False)
-    year = forms.TypedChoiceField(label=_("Учебный год в реестре"), coerce=int, required=False, empty_value=None)
-    leader = forms.ChoiceField(
-        label=_("Школа-лидер"),
-        required=False,
-        choices=[("", _("Все ОО")), ("yes", _("Только школы-лидеры")), ("no", _("Кроме школ-лидеров"))],
-    )
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, municipalities: QuerySet, years: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        self.fields["category"].choices = [
-            ("", _("Все категории")),
-            *Category.choices,
-            (NOT_IN_REGISTRY, _("Не в реестре")),
-        ]
-        self.fields["year"].choices = [("", _("Все годы")), *[(y, academic_year_label(y)) for y in years]]
-        self.fields["q"].widget.attrs["placeholder"] = _("Наименование или код ОО")
-
-
-class RegistryFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Учебный год"), coerce=int, required=False, empty_value=None)
-    municipality = forms.ModelChoiceField(
-        label=_("Муниципалитет"), queryset=None, required=False, empty_label=_("Все муниципалитеты")
-    )
-    category = forms.ChoiceField(label=_("Категория"), required=False)
-    status = forms.ChoiceField(
-        label=_("Состояние"),
-        required=False,
-        choices=[("", _("Все записи")), ("active", _("В реестре")), ("excluded", _("Исключённые"))],
-    )
-    q = forms.CharField(label=_("Поиск"), required=False, max_length=200)
-
-    def __init__(self, *args, municipalities: QuerySet, years: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        self.fields["category"].choices = [("", _("Все категории")), *Category.choices]
-        self.fields["year"].choices = [(y, academic_year_label(y)) for y in years]
-        self.fields["q"].widget.attrs["placeholder"] = _("Наименование или код ОО")
 
 
 # --- Editing --------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,17 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.lists import ListPage, filtered_queryset, paginate
 from core.models import User
 
-from . import directory, services
+from . import services
 from .directory import (
     LEVEL_CSS,
-    SCHOOL_SORTS,
-    RegistryFilters,
-    SchoolFilters,
     curator_candidates,
-    municipalities_of_schools,
-    registry_entries,
+    registry_rows,
     registry_totals,
     registry_year_with_data,
     registry_years,
@@ -41,7 +37,9 @@ from .directory import (
     risk_years,
     school_card,
     school_history,
+    school_rows,
 )
+from .filters import RegistryFilterSet, SchoolFilterSet
 from .forms import (
     CauseForm,
     CuratorAssignForm,
@@ -50,9 +48,7 @@ from .forms import (
     PartnerAssignForm,
     PartnerEndForm,
     RegistryEntryForm,
-    RegistryFilterForm,
     RiskProfileForm,
-    SchoolFilterForm,
 )
 from .models import (
     CuratorAssignment,
@@ -65,9 +61,8 @@ from .models import (
     academic_year_label,
 )
 from .permissions import REGISTRY_VIEW_ROLES, can_edit_school, require_registry_viewer, require_school_editor
-from .selectors import academic_year_of, municipalities_for, schools_for
+from .selectors import academic_year_of, schools_for
 
-PAGE_SIZE = 25
 HISTORY_LIMIT = 100
 CARD_SECTION_APPS = ("roadmaps", "monitoring", "reports")
 
@@ -140,47 +135,14 @@ def _card_sections(user: User, school: School) -> list[dict]:
 @require_GET
 def school_list(request: HttpRequest) -> HttpResponse:
     """The user's schools with filters, one page at a time."""
-    user = request.user
-    form = SchoolFilterForm(
-        request.GET or None,
-        municipalities=municipalities_of_schools(user),
-        years=registry_years(schools_for(user)),
-    )
-    filters = SchoolFilters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = SchoolFilters(
-            query=data["q"],
-            municipality_id=data["municipality"].pk if data["municipality"] else None,
-            category=data["category"],
-            academic_year=data["year"],
-            leader={"yes": True, "no": False}.get(data["leader"]),
-            sort=data["sort"] if data["sort"].lstrip("-") in SCHOOL_SORTS else "name",
-        )
-    page = Paginator(directory.school_list(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    filtered = any(v for k, v in request.GET.items() if k not in ("page", "sort"))
-    sort_links = {}
-    for key in SCHOOL_SORTS:
-        link = params.copy()
-        link["sort"] = f"-{key}" if filters.sort == key else key
-        sort_links[key] = {
-            "url": f"?{link.urlencode()}",
-            "state": "asc" if filters.sort == key else "desc" if filters.sort == f"-{key}" else "",
-        }
+    schools = schools_for(request.user)
+    filterset = SchoolFilterSet(request.GET, queryset=schools, request=request, years=registry_years(schools))
+    rows = school_rows(filtered_queryset(request, filterset), filterset.academic_year)
+    listing = ListPage(filter=filterset, page=paginate(request, rows))
     return render(
         request,
         "schools/school_list.html",
-        {
-            "form": form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "querystring": params.urlencode(),
-            "filters": filters,
-            "filtered": filtered,
-            "sort_links": sort_links,
-        },
+        {"listing": listing, "form": filterset.form, "page": listing.page, "academic_year": filterset.academic_year},
     )
 
 
@@ -191,38 +153,25 @@ def registry_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_registry_viewer(user)
     schools = schools_for(user, roles=REGISTRY_VIEW_ROLES)
-    current = academic_year_of(timezone.localdate())
+    entries = RegistryEntry.objects.filter(school__in=schools.values("pk"))
     years = registry_years(schools)
+    current = academic_year_of(timezone.localdate())
     if current not in years:
         years = sorted({*years, current}, reverse=True)
-    year = registry_year_with_data(RegistryEntry.objects.filter(school__in=schools.values("pk")))
-    params = request.GET.copy()
-    if not params.get("year"):
-        params["year"] = str(year)
-    form = RegistryFilterForm(
-        params,
-        municipalities=municipalities_for(user, roles=REGISTRY_VIEW_ROLES).order_by("name"),
-        years=years,
+    filterset = RegistryFilterSet(
+        request.GET, queryset=entries, request=request, years=years, default_year=registry_year_with_data(entries)
     )
-    filters = RegistryFilters(academic_year=year)
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = RegistryFilters(
-            academic_year=data["year"],
-            query=data["q"],
-            municipality_id=data["municipality"].pk if data["municipality"] else None,
-            category=data["category"],
-            status=data["status"],
-        )
-    entries = registry_entries(schools, filters)
+    rows = filtered_queryset(request, filterset)
+    listing = ListPage(filter=filterset, page=paginate(request, registry_rows(rows)))
     return render(
         request,
         "schools/registry_list.html",
         {
-            "form": form,
-            "entries": entries,
-            "totals": registry_totals(entries),
-            "year_label": academic_year_label(filters.academic_year),
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
+            "totals": registry_totals(rows),
+            "year_label": academic_year_label(filterset.academic_year),
         },
     )
 
