@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, date_error_messages
 
 PAGE_SIZE = 25
 SORT_PARAM = "sort"
@@ -59,13 +62,14 @@ class SearchFilter(django_filters.CharFilter):
 class SortFilter(django_filters.OrderingFilter):
     """`?sort=key` or `?sort=-key`: each column key orders by its fields, then by the primary key.
 
-    `columns` maps a key to the fields it orders by; descending reverses the first field only (the
-    others break ties in their natural order). `default` is the key used when none is given.
+    `columns` maps a key to the fields it orders by; descending reverses the first entry only (a
+    tuple there reverses together, like year and quarter), the others break ties in their natural
+    order. `default` is the key (maybe with "-") used when none is given.
     """
 
     descending_fmt = _("%s (по убыванию)")
 
-    def __init__(self, *, columns: dict[str, tuple[str, ...]], default: str, **kwargs: Any) -> None:
+    def __init__(self, *, columns: dict[str, tuple], default: str, **kwargs: Any) -> None:
         self.columns = columns
         self.default = default
         kwargs.setdefault("label", _("Сортировка"))
@@ -76,16 +80,32 @@ class SortFilter(django_filters.OrderingFilter):
         fields: list[str] = []
         for key in keys or [self.default]:
             descending = key.startswith("-")
-            columns = self.columns[key.lstrip("-")]
-            fields += [f"-{columns[0]}" if descending else columns[0], *columns[1:]]
+            first, *rest = self.columns[key.lstrip("-")]
+            for name in (first,) if isinstance(first, str) else first:
+                fields.append(_reverse(name) if descending else name)
+            fields += rest
         return [*fields, "pk"]
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         return qs.order_by(*self.ordering([v for v in value or [] if v]))
 
 
+def _reverse(field: str) -> str:
+    return field[1:] if field.startswith("-") else f"-{field}"
+
+
 class ListFilterSet(django_filters.FilterSet):
-    """Base of the portal's FilterSets: `unfiltered()` is what an invalid filter shows."""
+    """Base of the portal's FilterSets: Bootstrap widgets, dates typed as ДД.ММ.ГГГГ, and
+    `unfiltered()`, what an invalid filter shows."""
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        if not getattr(form, "styled", False):
+            for field in form.fields.values():
+                _style(field)
+            form.styled = True
+        return form
 
     def unfiltered(self) -> QuerySet:
         """The queryset with no filter applied, only its (valid or default) sorting."""
@@ -119,6 +139,18 @@ class ListFilterSet(django_filters.FilterSet):
         if not self.is_bound:
             return False
         return any(self.data.get(name) for name, filter_ in self.filters.items() if not isinstance(filter_, SortFilter))
+
+
+def _style(field: forms.Field) -> None:
+    if isinstance(field, forms.DateField):
+        field.widget = DateInput()
+        field.error_messages.update(date_error_messages(field.label))
+    widget = field.widget
+    if isinstance(widget, forms.Select):
+        widget.attrs.setdefault("class", "form-select form-select-sm")
+        widget.attrs.setdefault("data-autosubmit", "")
+    elif not widget.is_hidden:
+        widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.lists import list_page
 from core.models import Role
 from schools.models import academic_year_label
 from schools.selectors import academic_year_of, has_role, regions_for, schools_for
@@ -22,6 +23,7 @@ from schools.selectors import academic_year_of, has_role, regions_for, schools_f
 from . import services
 from .evidence import ACCEPT_ATTR, ALLOWED_LABEL
 from .exports import can_export
+from .filters import ReportFilterSet, RoadmapFilterSet
 from .forms import ActivityForm, LineForm
 from .models import (
     Activity,
@@ -82,28 +84,32 @@ def _int(value: str | None) -> int | None:
 @login_required
 @require_GET
 def roadmap_list(request: HttpRequest) -> HttpResponse:
-    """Roadmaps of the schools in the user's scope, by academic year."""
+    """Roadmaps of the schools in the user's scope, filtered, sorted and one page at a time."""
     today_year = academic_year_of(timezone.localdate())
-    year = _int(request.GET.get("year"))
-    roadmaps = roadmaps_for(request.user).annotate(activity_count=Count("activities", distinct=True))
-    if year:
-        roadmaps = roadmaps.filter(academic_year=year)
-    roadmaps = roadmaps.order_by("-academic_year", "school__municipality__name", "school__name")
-    years = sorted(set(roadmaps_for(request.user).values_list("academic_year", flat=True)) | {today_year}, reverse=True)
+    roadmaps = roadmaps_for(request.user)
+    years = sorted(set(roadmaps.values_list("academic_year", flat=True)) | {today_year}, reverse=True)
+    filterset = RoadmapFilterSet(
+        request.GET,
+        queryset=roadmaps.annotate(activity_count=Count("activities", distinct=True)),
+        request=request,
+        years=years,
+    )
+    listing = list_page(request, filterset)
     own_schools = (
         list(schools_for(request.user, roles=(Role.DIRECTOR,))) if has_role(request.user, Role.DIRECTOR) else []
     )
-    existing = {(r.school_id, r.academic_year) for r in roadmaps}
-    can_create = [s for s in own_schools if (s.pk, today_year) not in existing]
+    existing = set(
+        roadmaps.filter(school__in=own_schools, academic_year=today_year).values_list("school_id", flat=True)
+    )
     return render(
         request,
         "roadmaps/roadmap_list.html",
         {
-            "roadmaps": roadmaps[:500],
-            "years": [(y, academic_year_label(y)) for y in years],
-            "year": year,
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
             "badges": ROADMAP_BADGES,
-            "can_create": can_create,
+            "can_create": [s for s in own_schools if s.pk not in existing],
             "create_year": today_year,
             "create_year_label": academic_year_label(today_year),
             "previous_year_label": academic_year_label(today_year - 1),
@@ -286,30 +292,24 @@ def roadmap_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     """Reports in the user's scope; `?status=submitted` is the methodist's review queue."""
-    reports = reports_for(request.user).annotate(line_count=Count("lines", distinct=True))
-    status = request.GET.get("status") or ""
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    period = request.GET.get("period") or ""
-    if period:
-        try:
-            y, q = period.split("-Q")
-            reports = reports.filter(year=int(y), quarter=int(q))
-        except ValueError:
-            period = ""
-    reports = reports.order_by("-year", "-quarter", "roadmap__school__municipality__name", "roadmap__school__name")
-    periods = reports_for(request.user).order_by("-year", "-quarter").values_list("year", "quarter").distinct()[:24]
+    reports = reports_for(request.user)
+    periods = reports.order_by("-year", "-quarter").values_list("year", "quarter").distinct()
+    filterset = ReportFilterSet(
+        request.GET,
+        queryset=reports.annotate(line_count=Count("lines", distinct=True)),
+        request=request,
+        periods=list(periods),
+    )
+    listing = list_page(request, filterset)
     return render(
         request,
         "roadmaps/report_list.html",
         {
-            "reports": reports[:500],
-            "status": status,
-            "statuses": ReportStatus.choices,
-            "period": period,
-            "periods": [(f"{y}-Q{q}", f"{q} квартал {y} г.") for y, q in periods],
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
             "badges": REPORT_BADGES,
-            "queue": status == ReportStatus.SUBMITTED,
+            "queue": filterset.is_valid() and filterset.form.cleaned_data.get("status") == ReportStatus.SUBMITTED,
             "show_board": has_role(request.user, *REVIEW_ROLES),
             "show_export": can_export(request.user),
         },

@@ -1,0 +1,103 @@
+"""Filters of the roadmap and report lists: each FilterSet is the list's filter form and its
+`?sort=` ordering; choices are scoped to the user (`core.lists` says how lists work)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.lists import ListFilterSet, SearchFilter, SortFilter
+from schools.models import Municipality, academic_year_label
+from schools.selectors import schools_for
+
+from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
+
+SEARCH_PLACEHOLDER = _("Наименование или код ОО")
+
+
+def _municipalities(request) -> QuerySet[Municipality]:
+    """Municipalities where the user sees at least one school."""
+    if request is None:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(pk__in=schools_for(request.user).values("municipality_id")).order_by("name")
+
+
+def _school_search(prefix: str) -> SearchFilter:
+    return SearchFilter(
+        search_fields=(f"{prefix}name", f"{prefix}code"),
+        label=_("ОО"),
+        widget=forms.TextInput(attrs={"placeholder": SEARCH_PLACEHOLDER}),
+    )
+
+
+class RoadmapFilterSet(ListFilterSet):
+    q = _school_search("school__")
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Муниципалитет"),
+        field_name="school__municipality",
+        queryset=_municipalities,
+        empty_label=_("Все муниципалитеты"),
+    )
+    year = django_filters.ChoiceFilter(label=_("Учебный год"), field_name="academic_year", empty_label=_("Все годы"))
+    status = django_filters.ChoiceFilter(label=_("Статус"), choices=RoadmapStatus.choices, empty_label=_("Все статусы"))
+    sort = SortFilter(
+        columns={
+            "school": ("school__name",),
+            "municipality": ("school__municipality__name", "school__name"),
+            "year": ("academic_year", "school__municipality__name", "school__name"),
+            "activities": ("activity_count", "school__name"),
+            "status": ("status", "school__name"),
+        },
+        default="-year",
+    )
+
+    class Meta:
+        model = Roadmap
+        fields: list[str] = []
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = [(y, academic_year_label(y)) for y in years]
+
+
+def period_label(year: int, quarter: int) -> str:
+    return f"{quarter} квартал {year} г."
+
+
+class ReportFilterSet(ListFilterSet):
+    """`?status=submitted` is the methodist's review queue; `?period=2021-Q2` one quarter."""
+
+    q = _school_search("roadmap__school__")
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Муниципалитет"),
+        field_name="roadmap__school__municipality",
+        queryset=_municipalities,
+        empty_label=_("Все муниципалитеты"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Статус"), choices=ReportStatus.choices, empty_label=_("Все статусы"))
+    period = django_filters.ChoiceFilter(label=_("Квартал"), empty_label=_("Все кварталы"), method="filter_period")
+    sort = SortFilter(
+        columns={
+            "school": ("roadmap__school__name",),
+            "municipality": ("roadmap__school__municipality__name", "roadmap__school__name"),
+            "period": (("year", "quarter"), "roadmap__school__municipality__name", "roadmap__school__name"),
+            "lines": ("line_count", "roadmap__school__name"),
+            "status": ("status", "roadmap__school__name"),
+            "submitted": ("submitted_at", "roadmap__school__name"),
+        },
+        default="-period",
+    )
+
+    class Meta:
+        model = QuarterlyReport
+        fields: list[str] = []
+
+    def __init__(self, *args, periods: list[tuple[int, int]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["period"].extra["choices"] = [(f"{y}-Q{q}", period_label(y, q)) for y, q in periods]
+
+    def filter_period(self, queryset: QuerySet[QuarterlyReport], name: str, value: str) -> QuerySet[QuarterlyReport]:
+        year, quarter = value.split("-Q")  # one of the choices: already validated
+        return queryset.filter(year=int(year), quarter=int(quarter))
