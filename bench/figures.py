@@ -57,8 +57,8 @@ def get_ok(client: Client, url: str) -> None:
 def coverage_sql(region_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     """The hand-written baseline: the same coverage facts in one SQL statement over the same rows
     (in-scope schools, implementing schools per activity type, visits, partners, pending reports)."""
+    from coverage.selectors import quarters_inside
     from monitoring.models import MethodicalVisit
-    from monitoring.selectors import quarters_inside
     from roadmaps.models import Activity, ActivityReport, QuarterlyReport, Roadmap
     from schools.models import Municipality, PartnerAssignment, RegistryEntry, School
     from schools.selectors import academic_year_of
@@ -125,7 +125,8 @@ def coverage_sql(region_id: int, date_from: dt.date, date_to: dt.date) -> dict[s
 
 
 def fig_coverage(ctx: Context) -> Figure:
-    from monitoring.selectors import Scope, coverage_compute
+    from coverage.selectors import coverage_compute
+    from monitoring.selectors import Scope
     from schools.models import Region
 
     spec = ctx.spec

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from core.exporting import FORMULA_PREFIXES
 from core.workbook import ILLEGAL_CHARS_RE
 
-from .coverage_tables import SCHOOL_TABLES, coverage_context
+from .selectors.tables import SCHOOL_TABLES, coverage_context
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

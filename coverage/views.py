@@ -16,25 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from monitoring.selectors import Scope, scope_for_user, scopes_for_user
 from schools.models import Municipality, Region, RegistryEntry
 from schools.selectors import academic_year_of
 
-from .. import permissions as perm
-from ..coverage_tables import coverage_context, drill_context, period_choices
-from ..exports import CoverageExporter
-from ..forms import CoverageFilterForm
-from ..selectors import (
-    Scope,
-    not_approved_reports_list,
-    scope_for_user,
-    scopes_for_user,
-)
-from ..services import (
-    coverage_refresh_request,
-    coverage_snapshot_ensure,
-)
-
-# --- coverage -----------------------------------------------------------------------------------
+from . import permissions as perm
+from .exports import CoverageExporter
+from .forms import CoverageFilterForm
+from .selectors import not_approved_reports_list
+from .selectors.tables import coverage_context, drill_context, period_choices
+from .services import coverage_refresh_request, coverage_snapshot_ensure
 
 
 def _coverage_input(request: HttpRequest) -> tuple[CoverageFilterForm, Scope, Region | Municipality, dt.date, dt.date]:
@@ -86,7 +77,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     form, scope, area, date_from, date_to = _coverage_input(request)
     context: dict[str, Any] = {"form": form, "scope": scope, "area": area}
     if date_from is None:
-        return render(request, "monitoring/coverage.html", context, status=400)
+        return render(request, "coverage/coverage.html", context, status=400)
     year = getattr(form, "fallback_year", None)
     if year is not None:
         messages.info(
@@ -107,7 +98,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "can_refresh": perm.can_refresh_coverage(request.user),
         }
     )
-    return render(request, "monitoring/coverage.html", context)
+    return render(request, "coverage/coverage.html", context)
 
 
 @login_required
@@ -118,14 +109,14 @@ def coverage_refresh(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if date_from is None:
         messages.error(request, "Период указан неверно: " + "; ".join(m for e in form.errors.values() for m in e))
-        return redirect("monitoring:coverage")
+        return redirect("coverage:page")
     if coverage_refresh_request(scope=scope, date_from=date_from, date_to=date_to):
         messages.info(
             request, "Пересчёт запущен. Обновите страницу через несколько секунд, если время данных не изменилось."
         )
     else:
         messages.warning(request, "Очередь фоновых задач недоступна: данные пересчитаны сразу, на этой странице.")
-    return redirect(f"{reverse('monitoring:coverage')}?{_query(scope, date_from, date_to)}")
+    return redirect(f"{reverse('coverage:page')}?{_query(scope, date_from, date_to)}")
 
 
 @login_required
@@ -158,7 +149,7 @@ def coverage_drill(request: HttpRequest) -> HttpResponse:
             "back_query": _query(scope, date_from, date_to),
         }
     )
-    return render(request, "monitoring/coverage_drill.html", context)
+    return render(request, "coverage/coverage_drill.html", context)
 
 
 @login_required

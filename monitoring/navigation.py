@@ -4,13 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Role
 
-from .permissions import COVERAGE_VIEWERS
-
 # With many items the bar folds these into one «Мониторинг» dropdown (portal/context_processors.py).
 GROUP = _("Мониторинг")
 ITEMS = [
     (_("Мониторинги показателей"), "monitoring:campaign-list", None),
     (_("Посещения"), "monitoring:visit-list", (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.CURATOR, Role.ADMIN)),
     (_("Результаты"), "monitoring:result-list", None),
-    (_("Охват"), "monitoring:coverage", COVERAGE_VIEWERS),
 ]

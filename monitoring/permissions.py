@@ -11,8 +11,6 @@ CAMPAIGN_VIEWERS = (Role.METHODIST, Role.COORDINATOR, Role.HEAD, Role.ADMIN)
 VALUE_ENTERERS = (Role.DIRECTOR, Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
 VISIT_RECORDERS = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
 RESULT_ENTERERS = (Role.DIRECTOR, Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
-COVERAGE_VIEWERS = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
-COVERAGE_REFRESHERS = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
 
 
 def can_manage_campaigns(user: User) -> bool:
@@ -29,11 +27,3 @@ def can_record_visits(user: User) -> bool:
 
 def can_enter_results(user: User) -> bool:
     return has_role(user, *RESULT_ENTERERS)
-
-
-def can_view_coverage(user: User) -> bool:
-    return has_role(user, *COVERAGE_VIEWERS)
-
-
-def can_refresh_coverage(user: User) -> bool:
-    return has_role(user, *COVERAGE_REFRESHERS)

@@ -20,8 +20,4 @@ urlpatterns = [
     path("results/<int:pk>/delete/", views.result_delete_view, name="result-delete"),
     path("dynamics/school/<int:school_pk>/", views.dynamics_school, name="dynamics-school"),
     path("dynamics/municipality/<int:municipality_pk>/", views.dynamics_municipality, name="dynamics-municipality"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("coverage/refresh/", views.coverage_refresh, name="coverage-refresh"),
-    path("coverage/schools/", views.coverage_drill, name="coverage-drill"),
-    path("coverage/export.xlsx", views.coverage_export, name="coverage-export"),
 ]

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from schools.selectors import _memberships, roles_of
 
-NAV_APPS = ("schools", "roadmaps", "monitoring", "reports", "portal")
+NAV_APPS = ("schools", "roadmaps", "monitoring", "coverage", "reports", "portal")
 # Up to this many items the bar stays flat; beyond it, apps that declare a GROUP fold their items into
 # a dropdown, so a coordinator's thirteen items fit on one line at 1366 px.
 MAX_FLAT_ITEMS = 7
@@ -36,7 +36,11 @@ def navigation(request: HttpRequest) -> dict:
                     continue
                 app_items.append({"label": label, "url": url, "active": False})
         items += app_items
-        groups.append((getattr(module, "GROUP", None), app_items))
+        group = getattr(module, "GROUP", None)
+        if group and groups and groups[-1][0] == group:  # two apps under one heading: one dropdown
+            groups[-1][1].extend(app_items)
+        else:
+            groups.append((group, app_items))
     # Only the most specific item is active: /schools/registry/ lights «Реестр», not «Школы» too.
     matching = [item for item in items if item["url"] != "/" and request.path.startswith(item["url"])]
     if matching:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "schools",
     "roadmaps",
     "monitoring",
+    "coverage",
     "reports",
     "bench",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("schools/", include("schools.urls")),
     path("roadmaps/", include("roadmaps.urls")),
+    path("monitoring/coverage/", include("coverage.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("references/", include("reports.urls")),
     path("verify/<str:code>/", reports_views.verify, name="verify"),

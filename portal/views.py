@@ -19,7 +19,7 @@ from core.forms import LoginForm
 from core.models import Role, User
 from schools.selectors import _memberships, has_role, roles_of
 
-DASHBOARD_APPS = ("schools", "roadmaps", "monitoring", "reports")
+DASHBOARD_APPS = ("schools", "roadmaps", "monitoring", "coverage", "reports")
 
 
 class LoginView(auth_views.LoginView):

@@ -1,7 +1,7 @@
 """The data snapshot of a reference and the hashes that make rendering idempotent.
 
-The snapshot is plain JSON: coverage from `monitoring.selectors.coverage_compute` (through the stored,
-fingerprinted coverage snapshot of `monitoring.services.coverage_snapshot_ensure`) plus the tables
+The snapshot is plain JSON: coverage from `coverage.selectors.coverage_compute` (through the stored,
+fingerprinted coverage snapshot of `coverage.services.coverage_snapshot_ensure`) plus the tables
 only the references need. The same snapshot, narrative, template and precision always give the
 same hash, so the same inputs are never rendered twice.
 """
@@ -27,8 +27,8 @@ def snapshot_compute(
     With a `template`, only the tables that template prints are read (Block 2's report lines, the
     largest, only for the programme report); without one, all of them.
     """
+    from coverage.services import coverage_snapshot_ensure
     from monitoring.selectors import Scope
-    from monitoring.services import coverage_snapshot_ensure
 
     # The coverage tables are the stored snapshot of the scope and period when the data they were
     # computed from has not changed since (one fingerprint query instead of recomputing them); a

@@ -1,6 +1,6 @@
 """Turn the stored coverage dict into the rows the page, the drill-down and the xlsx print.
 
-Pure functions over `coverage_compute`'s JSON: the page reads a snapshot, never the live tables.
+Pure functions over `coverage_compute`'s JSON (coverage/selectors/compute.py): the page reads a snapshot, never the live tables.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -15,7 +14,6 @@ from core.models import User
 from monitoring.models import (
     AssessmentResult,
     Campaign,
-    CoverageSnapshot,
     Indicator,
     IndicatorValue,
     MethodicalVisit,
@@ -23,8 +21,6 @@ from monitoring.models import (
 )
 from schools.models import Municipality, School
 from schools.selectors import school_scope_q, schools_for
-
-from .coverage import Scope, coverage_fingerprint
 
 PROCEDURE_ORDER = [p.value for p in Procedure]
 PROCEDURE_LABELS = dict(Procedure.choices)
@@ -247,32 +243,6 @@ def municipality_dynamics(user: User, municipality: Municipality) -> dict[str, A
     }
 
 
-# --- coverage snapshots --------------------------------------------------------------------------
-
-
-def coverage_snapshot_fresh(
-    *, scope: Scope, date_from: dt.date, date_to: dt.date, fingerprint: str | None = None
-) -> CoverageSnapshot | None:
-    """The stored snapshot of the scope and period if the data it was computed from has not changed
-    (`fingerprint`: the current one, when the caller has already computed it)."""
-    snapshot = CoverageSnapshot.objects.filter(
-        scope_kind=scope.kind, scope_code=scope.code, date_from=date_from, date_to=date_to
-    ).first()
-    if snapshot is None:
-        return None
-    if not coverage_snapshot_is_fresh(snapshot, fingerprint=fingerprint or coverage_fingerprint(scope=scope)):
-        return None
-    return snapshot
-
-
-def coverage_snapshot_is_fresh(snapshot: CoverageSnapshot, *, fingerprint: str) -> bool:
-    """Whether a stored snapshot is young enough and its data unchanged (`fingerprint`: the current one)."""
-    from django.conf import settings
-
-    max_age = dt.timedelta(seconds=settings.COVERAGE_SNAPSHOT_MAX_AGE_SECONDS)
-    return timezone.now() - snapshot.computed_at <= max_age and snapshot.fingerprint == fingerprint
-
-
 def schools_by_ids(ids: list[int]) -> list[School]:
     return list(School.objects.filter(pk__in=ids).select_related("municipality").order_by("name", "pk"))
 
@@ -291,7 +261,6 @@ __all__ = [
     "campaign_schools_for",
     "campaign_values",
     "campaigns_for",
-    "coverage_snapshot_fresh",
     "dynamics_table",
     "indicators_list",
     "municipalities_with_schools_for",

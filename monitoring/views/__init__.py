@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .campaigns import campaign_create_view, campaign_detail, campaign_entry, campaign_list, indicator_list
-from .coverage import coverage, coverage_drill, coverage_export, coverage_refresh
 from .records import (
     dynamics_municipality,
     dynamics_school,
@@ -20,10 +19,6 @@ __all__ = [
     "campaign_detail",
     "campaign_entry",
     "campaign_list",
-    "coverage",
-    "coverage_drill",
-    "coverage_export",
-    "coverage_refresh",
     "dynamics_municipality",
     "dynamics_school",
     "indicator_list",

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from core.numbers import format_count_percent, format_percent, format_ratio
-from monitoring.selectors import Scope, coverage_compute, quarters_inside, scope_for_user
+from coverage.selectors import coverage_compute, quarters_inside
+from monitoring.selectors import Scope, scope_for_user
 from tests import factories as f
 
 D1, D2 = dt.date(2021, 1, 1), dt.date(2021, 6, 30)

@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from monitoring.exports import CoverageExporter
+from coverage.exports import CoverageExporter
+from coverage.selectors import coverage_compute, coverage_fingerprint, coverage_snapshot_fresh
+from coverage.services import coverage_snapshot_store
+from coverage.tasks import coverage_snapshot_refresh
 from monitoring.models import CoverageSnapshot
-from monitoring.selectors import Scope, coverage_compute, coverage_fingerprint, coverage_snapshot_fresh
-from monitoring.services import coverage_snapshot_store
-from monitoring.tasks import coverage_snapshot_refresh
+from monitoring.selectors import Scope
 from tests import factories as f
 
 D1, D2 = dt.date(2020, 9, 1), dt.date(2021, 6, 30)
@@ -52,7 +53,7 @@ def test_coverage_page_shows_hand_computed_figures(
 ):
     client.force_login(methodist)
     with django_assert_max_num_queries(30):
-        response = client.get(_url("monitoring:coverage", municipality))
+        response = client.get(_url("coverage:page", municipality))
     assert response.status_code == 200
     body = response.content.decode()
     assert "1 (50,00%)" in body  # targeted help: 1 of 2 schools
@@ -74,7 +75,7 @@ def test_page_query_count_does_not_grow_with_schools(client, methodist, municipa
             f.MethodicalVisitFactory(school=s)
         client.force_login(methodist)
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(_url("monitoring:coverage", municipality)).status_code == 200
+            assert client.get(_url("coverage:page", municipality)).status_code == 200
         return len(ctx.captured_queries)
 
     assert count(3) == count(30)
@@ -82,7 +83,7 @@ def test_page_query_count_does_not_grow_with_schools(client, methodist, municipa
 
 def test_default_scope_and_period(client, methodist, municipality):
     client.force_login(methodist)
-    response = client.get(reverse("monitoring:coverage"))
+    response = client.get(reverse("coverage:page"))
     assert response.status_code == 200
     today = dt.date.today()
     start = today.year if today.month >= 9 else today.year - 1
@@ -92,7 +93,7 @@ def test_default_scope_and_period(client, methodist, municipality):
 def test_coverage_permissions(
     client, covered, methodist, head, coordinator, director, curator, other_school, municipality
 ):
-    url = _url("monitoring:coverage", municipality)
+    url = _url("coverage:page", municipality)
     assert client.get(url).status_code == 302  # login
     for user in (methodist, head, coordinator):
         client.force_login(user)
@@ -104,21 +105,19 @@ def test_coverage_permissions(
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     assert (
-        client.get(_url("monitoring:coverage", municipality, scope=f"region:{municipality.region.code}")).status_code
-        == 404
+        client.get(_url("coverage:page", municipality, scope=f"region:{municipality.region.code}")).status_code == 404
     )
     client.force_login(methodist)
     assert (
-        client.get(_url("monitoring:coverage", municipality, scope=f"region:{municipality.region.code}")).status_code
-        == 404
+        client.get(_url("coverage:page", municipality, scope=f"region:{municipality.region.code}")).status_code == 404
     )
-    assert client.get(_url("monitoring:coverage", municipality, scope="nonsense")).status_code == 404
+    assert client.get(_url("coverage:page", municipality, scope="nonsense")).status_code == 404
     assert client.post(url).status_code == 405
 
 
 def test_bad_period_is_a_400_with_a_message(client, methodist, municipality):
     client.force_login(methodist)
-    response = client.get(_url("monitoring:coverage", municipality, date_from="2021-06-30", date_to="2021-01-01"))
+    response = client.get(_url("coverage:page", municipality, date_from="2021-06-30", date_to="2021-01-01"))
     assert response.status_code == 400
     assert "дата окончания периода раньше даты начала" in response.content.decode()
 
@@ -152,9 +151,9 @@ def test_fingerprint_notices_edits_of_existing_rows(covered, municipality):
 
 def test_page_recomputes_a_stale_snapshot(client, covered, methodist, municipality):
     client.force_login(methodist)
-    assert "1 (50,00%)" in client.get(_url("monitoring:coverage", municipality)).content.decode()
+    assert "1 (50,00%)" in client.get(_url("coverage:page", municipality)).content.decode()
     f.MethodicalVisitFactory(school=covered["plain"], date=dt.date(2021, 2, 2))
-    assert "2 (100,00%)" in client.get(_url("monitoring:coverage", municipality)).content.decode()
+    assert "2 (100,00%)" in client.get(_url("coverage:page", municipality)).content.decode()
 
 
 def test_task_stores_the_snapshot(covered, municipality):
@@ -166,12 +165,12 @@ def test_task_stores_the_snapshot(covered, municipality):
 
 
 def test_refresh_button_queues_the_task(client, covered, methodist, head, director, municipality, monkeypatch):
-    from monitoring.tasks import coverage_snapshot_refresh
+    from coverage.tasks import coverage_snapshot_refresh
 
     sent = []
     real_delay = coverage_snapshot_refresh.delay
     monkeypatch.setattr(coverage_snapshot_refresh, "delay", lambda *args: sent.append(args) or real_delay(*args))
-    url = reverse("monitoring:coverage-refresh")
+    url = reverse("coverage:refresh")
     data = {"scope": f"municipality:{municipality.code}", "date_from": "2020-09-01", "date_to": "2021-06-30"}
     client.force_login(methodist)
     response = client.post(url, data)
@@ -190,17 +189,17 @@ def test_refresh_button_queues_the_task(client, covered, methodist, head, direct
 
 def test_drill_down_lists_schools_behind_and_missing(client, covered, methodist, municipality):
     client.force_login(methodist)
-    response = client.get(_url("monitoring:coverage-drill", municipality, figure="indicator:targeted_help"))
+    response = client.get(_url("coverage:drill", municipality, figure="indicator:targeted_help"))
     assert response.status_code == 200
     body = response.content.decode()
     included, missing = body.split("Не вошли (1)")
     assert covered["school"].name in included and covered["plain"].name not in included
     assert covered["plain"].name in missing
     assert "Вошли в показатель (1)" in included
-    response = client.get(_url("monitoring:coverage-drill", municipality, figure="value:teachers_trained"))
+    response = client.get(_url("coverage:drill", municipality, figure="value:teachers_trained"))
     assert "11/17" in response.content.decode()
-    assert client.get(_url("monitoring:coverage-drill", municipality, figure="indicator:nope")).status_code == 404
-    assert client.get(_url("monitoring:coverage-drill", municipality, figure="total")).status_code == 200
+    assert client.get(_url("coverage:drill", municipality, figure="indicator:nope")).status_code == 404
+    assert client.get(_url("coverage:drill", municipality, figure="total")).status_code == 200
 
 
 def test_drill_down_of_unapproved_reports(client, methodist, municipality, school):
@@ -209,14 +208,14 @@ def test_drill_down_of_unapproved_reports(client, methodist, municipality, schoo
     f.QuarterlyReportFactory(roadmap=roadmap, year=2021, quarter=1, status="submitted")
     f.QuarterlyReportFactory(roadmap=roadmap, year=2021, quarter=2, status="approved")
     client.force_login(methodist)
-    page = client.get(_url("monitoring:coverage", municipality)).content.decode()
+    page = client.get(_url("coverage:page", municipality)).content.decode()
     assert "Не утверждено квартальных отчётов за период" in page
-    body = client.get(_url("monitoring:coverage-drill", municipality, figure="not_approved")).content.decode()
+    body = client.get(_url("coverage:drill", municipality, figure="not_approved")).content.decode()
     assert "1 квартал 2021 г." in body and "2 квартал 2021 г." not in body
 
 
 def test_drill_permissions(client, covered, director, other_school, municipality, methodist):
-    url = _url("monitoring:coverage-drill", municipality, figure="total")
+    url = _url("coverage:drill", municipality, figure="total")
     client.force_login(director)
     assert client.get(url).status_code == 403
     client.force_login(f.user_with_role("methodist", municipality=other_school.municipality))
@@ -227,7 +226,7 @@ def test_drill_permissions(client, covered, director, other_school, municipality
 
 def test_xlsx_export(client, covered, methodist, director, municipality):
     client.force_login(methodist)
-    response = client.get(_url("monitoring:coverage-export", municipality))
+    response = client.get(_url("coverage:export", municipality))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
@@ -238,9 +237,9 @@ def test_xlsx_export(client, covered, methodist, director, municipality):
     cover = [r for r in wb["Охват"].iter_rows(values_only=True) if r[0] and "адресная" in str(r[0])]
     assert cover[0][1] == "1 (50,00%)"
     client.force_login(director)
-    assert client.get(_url("monitoring:coverage-export", municipality)).status_code == 403
+    assert client.get(_url("coverage:export", municipality)).status_code == 403
     client.force_login(methodist)
-    assert client.post(_url("monitoring:coverage-export", municipality)).status_code == 405
+    assert client.post(_url("coverage:export", municipality)).status_code == 405
 
 
 def test_xlsx_writes_formula_like_text_as_text(municipality):
@@ -284,11 +283,11 @@ def test_page_opens_on_the_latest_registry_year_when_the_current_one_is_empty(cl
     school = f.SchoolFactory(municipality=municipality)
     f.RegistryEntryFactory(school=school, academic_year=2021, included_on=dt.date(2021, 9, 1))
     client.force_login(f.user_with_role("methodist", municipality=municipality))
-    page = client.get(reverse("monitoring:coverage")).content.decode()
+    page = client.get(reverse("coverage:page")).content.decode()
     assert 'value="01.09.2021"' in page and 'value="31.08.2022"' in page
     assert "последний учебный год с ОО в реестре — 2021/22" in page
     # A period the user chose is kept as it is, without the note.
-    page = client.get(reverse("monitoring:coverage"), {"date_from": "01.09.2026", "date_to": "31.08.2027"})
+    page = client.get(reverse("coverage:page"), {"date_from": "01.09.2026", "date_to": "31.08.2027"})
     assert 'value="01.09.2026"' in page.content.decode()
     assert "последний учебный год" not in page.content.decode()
 
@@ -299,7 +298,7 @@ def test_page_opens_on_the_current_year_when_its_registry_has_schools(client, mu
     f.RegistryEntryFactory(school=school, academic_year=2021, included_on=dt.date(2021, 9, 1))
     f.RegistryEntryFactory(school=school, academic_year=2026, included_on=dt.date(2026, 9, 1))
     client.force_login(f.user_with_role("methodist", municipality=municipality))
-    page = client.get(reverse("monitoring:coverage")).content.decode()
+    page = client.get(reverse("coverage:page")).content.decode()
     assert 'value="01.09.2026"' in page and "последний учебный год" not in page
 
 
@@ -308,10 +307,10 @@ def test_banner_tells_approved_with_done_lines_from_nothing_approved_to_count(cl
     roadmap = f.RoadmapFactory(school=school)
     report = f.QuarterlyReportFactory(roadmap=roadmap, year=2021, quarter=2, status="approved")
     client.force_login(methodist)
-    page = client.get(_url("monitoring:coverage", municipality)).content.decode()
+    page = client.get(_url("coverage:page", municipality)).content.decode()
     assert "выполненных мероприятий «дорожных карт» в утверждённых отчётах за период нет" in page
     assert "Все квартальные отчёты ОО за период утверждены" not in page
     activity = f.ActivityFactory(roadmap=roadmap, due_on=dt.date(2021, 5, 31))
     f.ActivityReportFactory(report=report, activity=activity, status="done")
-    page = client.get(_url("monitoring:coverage", municipality)).content.decode()
+    page = client.get(_url("coverage:page", municipality)).content.decode()
     assert "Все квартальные отчёты ОО за период утверждены" in page

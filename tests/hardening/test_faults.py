@@ -86,7 +86,7 @@ def test_coverage_recompute_with_redis_down_says_unavailable_not_500(client, sco
     client.force_login(scope["methodist"])
     client.raise_request_exception = False
     response = client.post(
-        reverse("monitoring:coverage-refresh"),
+        reverse("coverage:refresh"),
         {"date_from": "2020-09-01", "date_to": "2021-06-30"},
     )
     assert response.status_code == 302, response.status_code

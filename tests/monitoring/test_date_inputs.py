@@ -16,7 +16,7 @@ def _input(html: str, name: str) -> str:
 
 def test_coverage_fields_are_text_dates_showing_the_default_academic_year(client, methodist):
     client.force_login(methodist)
-    html = client.get(reverse("monitoring:coverage")).content.decode()
+    html = client.get(reverse("coverage:page")).content.decode()
     today = timezone.localdate()
     start = today.year if today.month >= 9 else today.year - 1
     date_from, date_to = _input(html, "date_from"), _input(html, "date_to")
@@ -26,7 +26,7 @@ def test_coverage_fields_are_text_dates_showing_the_default_academic_year(client
 
 def test_coverage_rejects_an_impossible_date_in_russian(client, methodist):
     client.force_login(methodist)
-    response = client.get(reverse("monitoring:coverage"), {"date_from": "31.02.2021"})
+    response = client.get(reverse("coverage:page"), {"date_from": "31.02.2021"})
     assert response.status_code == 400
     assert "Укажите в поле «Период с» существующую дату в формате ДД.ММ.ГГГГ." in response.content.decode()
     assert 'value="31.02.2021"' in _input(response.content.decode(), "date_from")

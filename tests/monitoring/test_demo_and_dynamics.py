@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from core.numbers import format_count_percent, format_percent, format_ratio
+from coverage.selectors import coverage_compute
 from monitoring import demo as monitoring_demo
 from monitoring.models import AssessmentResult, IndicatorValue, MethodicalVisit
-from monitoring.selectors import Scope, coverage_compute, dynamics_table, school_dynamics
+from monitoring.selectors import Scope, dynamics_table, school_dynamics
 from schools import demo as schools_demo
 from schools.models import School
 

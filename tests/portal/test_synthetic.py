@@ -12,8 +12,9 @@ from django.db.models import F
 
 from bench import synthetic
 from core.models import Membership, User
+from coverage.selectors import coverage_compute
 from monitoring.models import AssessmentResult, IndicatorValue, MethodicalVisit
-from monitoring.selectors import Scope, coverage_compute
+from monitoring.selectors import Scope
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportStatus, Roadmap
 from schools.models import Municipality, Region, RegistryEntry, School
 from schools.selectors import schools_for
