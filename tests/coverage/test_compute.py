@@ -1,4 +1,4 @@
-"""Coverage rules (DESIGN.md → Coverage rules) with hand-computed expected values."""
+"""Coverage rules (docs/contracts.md → Coverage rules) with hand-computed expected values."""
 
 from __future__ import annotations
 
