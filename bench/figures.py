@@ -57,11 +57,10 @@ def get_ok(client: Client, url: str) -> None:
 def coverage_sql(region_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     """The hand-written baseline: the same coverage facts in one SQL statement over the same rows
     (in-scope schools, implementing schools per activity type, visits, partners, pending reports)."""
-    from coverage.selectors import quarters_inside
+    from core.calendar import academic_year_of, quarters_within
     from monitoring.models import MethodicalVisit
     from roadmaps.models import Activity, ActivityReport, QuarterlyReport, Roadmap
     from schools.models import Municipality, PartnerAssignment, RegistryEntry, School
-    from schools.selectors import academic_year_of
 
     t = {
         m.__name__: m._meta.db_table
@@ -77,7 +76,7 @@ def coverage_sql(region_id: int, date_from: dt.date, date_to: dt.date) -> dict[s
             PartnerAssignment,
         )
     }
-    quarters = [y * 10 + q for y, q in quarters_inside(date_from, date_to)]
+    quarters = [y * 10 + q for y, q in quarters_within(date_from, date_to)]
     sql = f"""
     WITH in_scope AS (
         SELECT s.id FROM {t["School"]} s JOIN {t["Municipality"]} m ON m.id = s.municipality_id
@@ -279,8 +278,8 @@ def weasyprint_alone(version) -> tuple[float, int]:
     same document, meta and creation time), laid out with the renderer's own stylesheet, fonts and
     fetcher, and written to PDF; and the number of pages."""
     from django.template.loader import render_to_string
-    from django.utils import timezone
 
+    from core.calendar import datetime_text
     from reports import pdf as reports_pdf
     from reports import services
     from reports.document import document_build
@@ -300,7 +299,7 @@ def weasyprint_alone(version) -> tuple[float, int]:
         code=version.code,
         version=version.number,
         signature=services.signature_of(version),
-        computed_on=timezone.localtime(version.created_at).strftime("%d.%m.%Y %H:%M"),
+        computed_on=datetime_text(version.created_at),
     )
     if narrative.get("cover_letter"):
         raise RuntimeError("замер WeasyPrint рассчитан на справку без сопроводительного письма")
@@ -521,11 +520,11 @@ def activities_workbook(spec: synthetic.Synthetic, rows: int) -> bytes:
     region's first one (so the import adds, and the benchmark region's quarters stay as built)."""
     from openpyxl import Workbook
 
+    from core.calendar import date_text, period_string, previous_quarter, quarter_bounds
     from roadmaps.importers import COLUMNS
-    from roadmaps.models import ActivityType, quarter_bounds
+    from roadmaps.models import ActivityType
 
-    year, quarter = spec.quarters[0]
-    year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    year, quarter = previous_quarter(*spec.quarters[0])
     types = list(ActivityType.objects.filter(is_active=True).select_related("direction").order_by("pk"))
     statuses = [
         ("выполнено", "Проведено, материалы на сайте ОО"),
@@ -533,7 +532,7 @@ def activities_workbook(spec: synthetic.Synthetic, rows: int) -> bytes:
         ("не выполнено", "Не проведено: болезнь ответственного"),
         ("перенесено", "Перенесено на следующий квартал приказом ОУО"),
     ]
-    due = quarter_bounds(year, quarter)[1].strftime("%d.%m.%Y")
+    due = date_text(quarter_bounds(year, quarter)[1])
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Мероприятия")
     ws.append(list(COLUMNS))
@@ -543,7 +542,7 @@ def activities_workbook(spec: synthetic.Synthetic, rows: int) -> bytes:
         ws.append(
             [
                 synthetic.school_code(spec.region_code, school),
-                f"{year}-Q{quarter}",
+                period_string(year, quarter),
                 kind.direction.name,
                 kind.name,
                 f"Мероприятие из бумажного отчёта № {n // spec.schools + 1}",

@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.calendar import current_quarter, previous_quarter, quarter_academic_year, quarter_bounds
 from core.models import Membership, Role, User
 from monitoring.models import AssessmentResult, Indicator, IndicatorValue, MethodicalVisit
 from roadmaps.models import (
@@ -38,17 +39,8 @@ from roadmaps.models import (
     ReportStatus,
     Roadmap,
     RoadmapStatus,
-    quarter_bounds,
 )
-from schools.models import (
-    Category,
-    CuratorAssignment,
-    Municipality,
-    PartnerAssignment,
-    Region,
-    RegistryEntry,
-    School,
-)
+from schools.models import Category, CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 
 SCHOOLS_PER_MUNICIPALITY = 100
 LEADERS_PER_MUNICIPALITY = 3
@@ -115,18 +107,12 @@ def coordinator_username(code: str) -> str:
 
 def quarters_ending_now(count: int, today: dt.date | None = None) -> tuple[tuple[int, int], ...]:
     """`count` consecutive calendar quarters ending with today's."""
-    today = today or timezone.localdate()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = current_quarter(today)
     result = []
     for _ in range(count):
         result.append((year, quarter))
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+        year, quarter = previous_quarter(year, quarter)
     return tuple(reversed(result))
-
-
-def academic_year_of_quarter(year: int, quarter: int) -> int:
-    """Quarters 3–4 open an academic year, 1–2 close the previous one (as the roadmaps app counts)."""
-    return year if quarter >= 3 else year - 1
 
 
 def describe(*, schools: int, activities: int, quarters: int) -> Synthetic:
@@ -305,7 +291,7 @@ class _Builder:
                 self.leaders.setdefault(s.municipality_id, []).append(s)
 
     def _registry(self) -> None:
-        years = sorted({academic_year_of_quarter(y, q) for y, q in self.spec.quarters})
+        years = sorted({quarter_academic_year(y, q) for y, q in self.spec.quarters})
         entries, curators, partners = [], [], []
         for i, school in enumerate(self.schools):
             category = Category.SHFNSU if i % 7 == 0 else Category.SHNOR
@@ -380,7 +366,7 @@ class _Builder:
     # --- roadmaps and reports ---------------------------------------------------------------
 
     def _roadmaps_and_reports(self) -> None:
-        years = sorted({academic_year_of_quarter(y, q) for y, q in self.spec.quarters})
+        years = sorted({quarter_academic_year(y, q) for y, q in self.spec.quarters})
         roadmaps = Roadmap.objects.bulk_create(
             [
                 Roadmap(
@@ -431,7 +417,7 @@ class _Builder:
                 done_at = self.now if status != ReportStatus.DRAFT else None
                 reports.append(
                     QuarterlyReport(
-                        roadmap=by_key[(school.id, academic_year_of_quarter(y, q))],
+                        roadmap=by_key[(school.id, quarter_academic_year(y, q))],
                         year=y,
                         quarter=q,
                         status=status,

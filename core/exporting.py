@@ -20,17 +20,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.calendar import academic_year_bounds, academic_year_label
 from core.workbook import ILLEGAL_CHARS_RE
-from schools.models import (
-    Category,
-    CuratorAssignment,
-    Municipality,
-    PartnerAssignment,
-    RegistryEntry,
-    School,
-    academic_year_bounds,
-    academic_year_label,
-)
+from schools.models import Category, CuratorAssignment, Municipality, PartnerAssignment, RegistryEntry, School
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

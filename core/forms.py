@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 DATE_INPUT_ATTRS = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
@@ -40,6 +43,28 @@ def use_text_dates(form: forms.BaseForm, attrs: dict | None = None) -> None:
         if isinstance(field, forms.DateField):
             field.widget = DateInput({**field.widget.attrs, **(attrs or {})})
             field.error_messages.update(date_error_messages(field.label))
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> bool:
+    """Put a service's refusal on the form: each message at the field it names, the rest (NON_FIELD_ERRORS,
+    a field the form lacks, a plain message) at the top; return whether any message was applied.
+
+    Services raise `ValidationError({field: [messages]})` (see docs/architecture.md).
+    """
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    applied = False
+    for field, error_list in errors.items():
+        target = field if field in form.fields else None
+        for message in ValidationError(error_list).messages:
+            form.add_error(target, message)
+            applied = True
+    return applied
+
+
+def message_service_errors(request: HttpRequest, exc: ValidationError) -> None:
+    """Show a service's refusal as page messages, for actions that have no form (buttons, links)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 class LoginForm(AuthenticationForm):

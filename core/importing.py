@@ -15,7 +15,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -79,12 +79,18 @@ def validate_upload(upload: Any) -> None:
     """Cheap checks before the file is stored: extension, size cap, zip structure."""
     name = str(getattr(upload, "name", "") or "")
     if not name.lower().endswith(".xlsx"):
-        raise ValidationError(_("Загрузите книгу Excel в формате .xlsx (файлы .xls и .csv не поддерживаются)."))
+        raise ValidationError(
+            {"file": [_("Загрузите книгу Excel в формате .xlsx (файлы .xls и .csv не поддерживаются).")]}
+        )
     limit = settings.WORKBOOK_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("Файл слишком большой: %(size)s МБ, допустимо не более %(max)s МБ.")
-            % {"size": _format_mb(upload.size), "max": _format_mb(limit)}
+            {
+                "file": [
+                    _("Файл слишком большой: %(size)s МБ, допустимо не более %(max)s МБ.")
+                    % {"size": _format_mb(upload.size), "max": _format_mb(limit)}
+                ]
+            }
         )
     upload.seek(0)
     data = upload.read(limit + 1)
@@ -92,7 +98,7 @@ def validate_upload(upload: Any) -> None:
     try:
         check_zip(data)
     except WorkbookError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError({"file": [str(exc)]}) from None
 
 
 def import_job_create(*, user: User, upload: Any) -> ImportJob:
@@ -118,7 +124,9 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
             status=ImportJob.Status.IMPORT_QUEUED, confirmed_at=timezone.now()
         )
         if not updated:
-            raise ValidationError(_("Импорт можно подтвердить только после успешной проверки файла."))
+            raise ValidationError(
+                {NON_FIELD_ERRORS: [_("Импорт можно подтвердить только после успешной проверки файла.")]}
+            )
         transaction.on_commit(lambda: import_run_task.delay(job.pk))
     job.refresh_from_db()
     return job

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +12,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.forms import apply_service_errors, message_service_errors
 
 from . import importing
 from .exporting import XLSX_CONTENT_TYPE, template_filename
@@ -33,7 +34,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        importing.validate_upload(upload)
+        try:
+            importing.validate_upload(upload)
+        except ValidationError as exc:
+            apply_service_errors(self, exc)
         return upload
 
 
@@ -68,7 +72,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             try:
                 job = importing.import_job_create(user=request.user, upload=form.cleaned_data["file"])
             except ValidationError as exc:
-                form.add_error("file", exc)
+                apply_service_errors(form, exc)
             else:
                 return redirect("portal:import-detail", pk=job.pk)
     else:
@@ -138,7 +142,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         importing.import_job_confirm(job=job, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        message_service_errors(request, exc)
     return redirect("portal:import-detail", pk=job.pk)
 
 

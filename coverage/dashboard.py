@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.calendar import academic_year_label, academic_year_of
 from core.models import Role, User
 from core.numbers import format_count_percent
 from monitoring.selectors import Scope
-from schools.models import Municipality, Region, RegistryEntry, academic_year_label
-from schools.selectors import academic_year_of, municipalities_for, regions_for, roles_of
+from schools.models import Municipality, Region, RegistryEntry
+from schools.selectors import municipalities_for, regions_for, roles_of
 
 from .permissions import COVERAGE_VIEWERS
 from .services import coverage_snapshot_ensure

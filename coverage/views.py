@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.calendar import academic_year_of
 from monitoring.selectors import Scope, scope_for_user, scopes_for_user
 from schools.models import Municipality, Region, RegistryEntry
-from schools.selectors import academic_year_of
 
 from . import permissions as perm
 from .exports import CoverageExporter

@@ -19,9 +19,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import academic_year_of
 from core.models import User
 from schools.models import Municipality, School
-from schools.selectors import academic_year_of
 
 from .models import AssessmentResult, Campaign, Indicator, IndicatorValue, MethodicalVisit
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.forms import date_field
+from core.forms import apply_service_errors, date_field
 from schools.models import Municipality, Region, School
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Procedure
@@ -232,11 +232,7 @@ class VisitForm(forms.Form):
             try:
                 visit_check(date=data["date"], visitors=data["visitors"], purpose=data["purpose"])
             except ValidationError as exc:
-                message = exc.messages[0]
-                field = (
-                    "date" if message.startswith("«Дата") else "visitors" if message.startswith("«Кто") else "purpose"
-                )
-                self.add_error(field, exc)
+                apply_service_errors(self, exc)
         return data
 
 
@@ -271,9 +267,5 @@ class ResultForm(forms.Form):
                     year=data["year"], procedure=data["procedure"], subject=data["subject"], average=data["average"]
                 )
             except ValidationError as exc:
-                message = exc.messages[0]
-                field = (
-                    "year" if message.startswith("«Год") else "subject" if message.startswith("«Предмет") else "average"
-                )
-                self.add_error(field, exc)
+                apply_service_errors(self, exc)
         return data

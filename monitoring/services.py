@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import date_text
 from core.models import User
 from schools.models import Municipality, Region, School
 
@@ -49,9 +50,9 @@ def campaign_create(
 ) -> Campaign:
     """Open a monitoring round for the schools of a region or a municipality."""
     if not schools:
-        raise ValidationError("«ОО»: в мониторинг не вошла ни одна ОО. Выберите ОО или измените период.")
+        raise ValidationError({"schools": ["«ОО»: в мониторинг не вошла ни одна ОО. Выберите ОО или измените период."]})
     if not indicators:
-        raise ValidationError("«Показатели»: выберите хотя бы один показатель.")
+        raise ValidationError({"indicators": ["«Показатели»: выберите хотя бы один показатель."]})
     if isinstance(area, Municipality):
         region, municipality = area.region, area
         outside = [s for s in schools if s.municipality_id != area.pk]
@@ -59,7 +60,7 @@ def campaign_create(
         region, municipality = area, None
         outside = [s for s in schools if s.municipality.region_id != area.pk]
     if outside:
-        raise ValidationError(f"«ОО»: {outside[0].name} не относится к территории «{area.name}».")
+        raise ValidationError({"schools": [f"«ОО»: {outside[0].name} не относится к территории «{area.name}»."]})
     campaign = Campaign(
         name=name.strip(),
         region=region,
@@ -138,7 +139,7 @@ def indicator_values_save(
             continue
         cleaned.append((item, value, den))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({NON_FIELD_ERRORS: errors})
     created = updated = deleted = 0
     with transaction.atomic():
         existing = {
@@ -178,14 +179,16 @@ def campaign_values_save(
     """A school's values for a campaign (its period); the school must be in the campaign, and an
     indicator that the methodist enters is written only by a methodist (`as_methodist`)."""
     if not campaign.schools.filter(pk=school.pk).exists():
-        raise ValidationError(f"ОО «{school.name}» не входит в мониторинг «{campaign.name}».")
+        raise ValidationError({NON_FIELD_ERRORS: [f"ОО «{school.name}» не входит в мониторинг «{campaign.name}»."]})
     allowed = set(campaign.indicators.values_list("pk", flat=True))
     stray = [i.indicator.name for i in inputs if i.indicator.pk not in allowed]
     if stray:
-        raise ValidationError(f"Показатель «{stray[0]}» не входит в мониторинг «{campaign.name}».")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f"Показатель «{stray[0]}» не входит в мониторинг «{campaign.name}»."]}
+        )
     theirs = [i.indicator.name for i in inputs if i.indicator.entered_by == "methodist" and not as_methodist]
     if theirs:
-        raise ValidationError(f"Показатель «{theirs[0]}» вносит методист.")
+        raise ValidationError({NON_FIELD_ERRORS: [f"Показатель «{theirs[0]}» вносит методист."]})
     return indicator_values_save(
         user=user,
         school=school,
@@ -203,14 +206,14 @@ def visit_check(*, date: dt.date, visitors: str, purpose: str) -> None:
     """The rules of a visit record, shared by the form and the workbook."""
     if date > timezone.localdate():
         raise ValidationError(
-            f"«Дата посещения»: {date:%d.%m.%Y} ещё не наступила — записывается проведённое посещение."
+            {"date": [f"«Дата посещения»: {date_text(date)} ещё не наступила — записывается проведённое посещение."]}
         )
     if date.year < 2000:
-        raise ValidationError(f"«Дата посещения»: {date:%d.%m.%Y} — слишком ранняя дата.")
+        raise ValidationError({"date": [f"«Дата посещения»: {date_text(date)} — слишком ранняя дата."]})
     if not visitors.strip():
-        raise ValidationError("«Кто посетил»: укажите участников посещения.")
+        raise ValidationError({"visitors": ["«Кто посетил»: укажите участников посещения."]})
     if not purpose.strip():
-        raise ValidationError("«Цель»: укажите цель посещения.")
+        raise ValidationError({"purpose": ["«Цель»: укажите цель посещения."]})
 
 
 def visit_save(
@@ -245,10 +248,13 @@ def visit_delete(*, user: User, visit: MethodicalVisit) -> None:
 
 def result_check(*, year: int, procedure: str, subject: str, average: Decimal) -> Decimal:
     if year < 2000 or year > timezone.localdate().year:
-        raise ValidationError(f"«Год»: {year} — год должен быть между 2000 и текущим.")
+        raise ValidationError({"year": [f"«Год»: {year} — год должен быть между 2000 и текущим."]})
     if not subject.strip():
-        raise ValidationError("«Предмет»: укажите предмет.")
-    return check_average(average, procedure, "Средний балл")
+        raise ValidationError({"subject": ["«Предмет»: укажите предмет."]})
+    try:
+        return check_average(average, procedure, "Средний балл")
+    except ValidationError as exc:
+        raise ValidationError({"average": exc.messages}) from None
 
 
 def result_find(
@@ -280,7 +286,12 @@ def result_save(
     subject = " ".join(subject.split())
     if result_find(school=school, year=year, procedure=procedure, subject=subject, exclude=result) is not None:
         raise ValidationError(
-            f"«Предмет»: результат по предмету «{subject}» за {year} год для этой процедуры уже внесён — измените его."
+            {
+                "subject": [
+                    f"«Предмет»: результат по предмету «{subject}» за {year} год для этой процедуры уже внесён"
+                    " — измените его."
+                ]
+            }
         )
     result = result or AssessmentResult()
     result.school, result.year, result.procedure, result.subject, result.average = (

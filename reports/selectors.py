@@ -11,9 +11,10 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from core.calendar import quarters_within
 from core.models import Role, User
 from monitoring.models import AssessmentResult, Procedure
-from roadmaps.models import ActivityReport, LineStatus, ReportStatus, quarter_bounds
+from roadmaps.models import ActivityReport, LineStatus, ReportStatus
 from schools.models import Category, RegistryEntry, School
 from schools.selectors import _memberships
 
@@ -123,17 +124,6 @@ def pending_signoff_for(user: User) -> QuerySet[AnalyticalReference]:
 
 
 # --- Tables beyond coverage ----------------------------------------------------------------------
-
-
-def quarters_within(date_from: dt.date, date_to: dt.date) -> list[tuple[int, int]]:
-    """Calendar quarters (year, quarter) lying wholly inside the period."""
-    result = []
-    for year in range(date_from.year, date_to.year + 1):
-        for quarter in range(1, 5):
-            start, end = quarter_bounds(year, quarter)
-            if start >= date_from and end <= date_to:
-                result.append((year, quarter))
-    return result
 
 
 def _quarters_q(quarters: list[tuple[int, int]], prefix: str) -> Q:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Window
 from django.utils import timezone
 
+from core.calendar import academic_year_label, academic_year_of, current_quarter, quarter_academic_year
 from core.models import Role, User
-from schools.models import academic_year_label
-from schools.selectors import academic_year_of, has_role, schools_for
+from schools.selectors import has_role, schools_for
 
 from .models import QuarterlyReport, Roadmap
 from .selectors import (
@@ -19,8 +19,7 @@ from .selectors import (
     school_statuses,
     status_counts,
 )
-from .services.reports import quarter_academic_year
-from .windows import current_quarter, deadlines_by_region, default_deadline
+from .windows import deadlines_by_region, default_deadline
 
 
 def _director_panel(user: User) -> dict | None:

@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
 from core.models import User
 from schools.models import Region, School
 
@@ -41,10 +42,8 @@ from .models import (
     Roadmap,
     RoadmapStatus,
     RoadmapTransition,
-    quarter_bounds,
 )
-from .services.reports import activities_in_quarter, quarter_academic_year
-from .windows import current_quarter
+from .services.reports import activities_in_quarter
 
 MSK = ZoneInfo("Europe/Moscow")
 BRY_SCHOOLS = [f"BRY-{i:02d}" for i in range(1, 17)]

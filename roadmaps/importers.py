@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
 
+from core.calendar import academic_year_label, quarter_academic_year, quarter_bounds
 from core.workbook import (
     ImportContext,
     RowError,
@@ -31,7 +32,7 @@ from core.workbook import (
     parse_text,
     register,
 )
-from schools.models import School, academic_year_label
+from schools.models import School
 
 from .models import (
     Activity,
@@ -44,9 +45,8 @@ from .models import (
     ReportTransition,
     Roadmap,
     RoadmapStatus,
-    quarter_bounds,
 )
-from .services.reports import NEEDS_REASON, quarter_academic_year
+from .services.reports import NEEDS_REASON
 
 # Evaluated only when a message needs them: translating on every row of a big sheet shows in its time.
 WHAT_DIRECTION = gettext_lazy("направление")

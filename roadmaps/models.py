@@ -11,17 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    """Calendar quarter: 2021-Q1 is 01.01.2021–31.03.2021."""
-    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
-    end_month = 3 * quarter
-    end = dt.date(year + (end_month == 12), 1 if end_month == 12 else end_month + 1, 1) - dt.timedelta(days=1)
-    return start, end
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}-Q{quarter}"
+from core.calendar import quarter_bounds
 
 
 class Direction(models.Model):

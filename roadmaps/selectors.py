@@ -9,20 +9,13 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.calendar import quarter_academic_year, quarter_bounds
 from core.models import Role, User
 from schools.models import Municipality, RegistryEntry, School
 from schools.selectors import school_scope_q, schools_for
 
-from .models import (
-    ActivityReport,
-    Evidence,
-    QuarterlyReport,
-    ReportStatus,
-    ReviewComment,
-    Roadmap,
-    quarter_bounds,
-)
-from .services.reports import LINE_FIELDS, quarter_academic_year
+from .models import ActivityReport, Evidence, QuarterlyReport, ReportStatus, ReviewComment, Roadmap
+from .services.reports import LINE_FIELDS
 from .windows import deadlines_by_region, default_deadline
 
 # Statuses of a school for a quarter, as the dashboards show them.

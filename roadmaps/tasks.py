@@ -8,11 +8,12 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.calendar import current_quarter, previous_quarter
 from schools.models import Region
 
 from . import notifications
 from .models import ReportReminder, ReportStatus, ReportTransition, RoadmapTransition
-from .windows import current_quarter, deadlines_by_region, default_deadline, previous_quarter
+from .windows import deadlines_by_region, default_deadline
 
 
 @shared_task(acks_late=False, ignore_result=True)

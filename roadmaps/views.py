@@ -15,25 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.calendar import academic_year_label, academic_year_of, academic_year_quarters, current_quarter, quarter_bounds
+from core.forms import apply_service_errors, message_service_errors
 from core.lists import list_page
 from core.models import Role
-from schools.models import academic_year_label
-from schools.selectors import academic_year_of, has_role, regions_for, schools_for
+from schools.selectors import has_role, regions_for, schools_for
 
 from . import services
 from .evidence import ACCEPT_ATTR, ALLOWED_LABEL
 from .exports import can_export
 from .filters import ReportFilterSet, RoadmapFilterSet
 from .forms import ActivityForm, LineForm
-from .models import (
-    Activity,
-    Direction,
-    QuarterDeadline,
-    QuarterlyReport,
-    ReportStatus,
-    RoadmapStatus,
-    quarter_bounds,
-)
+from .models import Activity, Direction, QuarterDeadline, QuarterlyReport, ReportStatus, RoadmapStatus
 from .permissions import acts_as, can_edit_report, can_edit_roadmap
 from .selectors import (
     BOARD_STATUSES,
@@ -48,13 +41,7 @@ from .selectors import (
     school_statuses,
     status_counts,
 )
-from .windows import (
-    current_quarter,
-    deadlines_by_region,
-    default_deadline,
-    report_deadline,
-    report_window_open,
-)
+from .windows import deadlines_by_region, default_deadline, report_deadline, report_window_open
 
 ROADMAP_BADGES = {
     RoadmapStatus.DRAFT: "info",
@@ -64,11 +51,6 @@ ROADMAP_BADGES = {
 }
 LINE_BADGES = {"done": "success", "in_progress": "primary", "not_done": "danger", "postponed": "warning"}
 REVIEW_ROLES = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
-
-
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _int(value: str | None) -> int | None:
@@ -136,13 +118,9 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
             roadmap = services.roadmap_create(school=school, academic_year=year, user=request.user)
             messages.success(request, f"Дорожная карта на {academic_year_label(year)} учебный год создана.")
     except ValidationError as exc:
-        _error(request, exc)
+        message_service_errors(request, exc)
         return redirect("roadmaps:roadmap-list")
     return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
-
-
-def _quarters_of(academic_year: int) -> list[tuple[int, int]]:
-    return [(academic_year, 3), (academic_year, 4), (academic_year + 1, 1), (academic_year + 1, 2)]
 
 
 @login_required
@@ -170,7 +148,7 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     }
     quarters = []
-    for y, q in _quarters_of(roadmap.academic_year):
+    for y, q in academic_year_quarters(roadmap.academic_year):
         start, _end = quarter_bounds(y, q)
         deadline = configured.get((y, q)) or default_deadline(y, q)
         quarters.append(
@@ -230,11 +208,7 @@ def activity_edit(request: HttpRequest, roadmap_pk: int, pk: int | None = None) 
         try:
             services.activity_save(roadmap=roadmap, user=request.user, data=form.service_data(), activity=activity)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Мероприятие сохранено.")
             return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
@@ -249,7 +223,7 @@ def activity_delete(request: HttpRequest, roadmap_pk: int, pk: int) -> HttpRespo
     try:
         services.activity_delete(activity=activity, user=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        message_service_errors(request, exc)
     else:
         messages.success(request, f"Мероприятие «{activity.title[:80]}» удалено.")
     return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
@@ -279,7 +253,7 @@ def roadmap_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         service(roadmap=roadmap, user=request.user, **kwargs)
     except ValidationError as exc:
-        _error(request, exc)
+        message_service_errors(request, exc)
     else:
         messages.success(request, done)
     return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
@@ -327,7 +301,7 @@ def report_start(request: HttpRequest, roadmap_pk: int) -> HttpResponse:
     try:
         report = services.report_create(roadmap=roadmap, year=year, quarter=quarter, user=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        message_service_errors(request, exc)
         return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
     return redirect("roadmaps:report-detail", pk=report.pk)
 
@@ -412,7 +386,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
             status = 409
         except ValidationError as exc:
-            _error(request, exc)
+            message_service_errors(request, exc)
             status = 400
         else:
             if request.POST.get("action") == "submit":
@@ -420,7 +394,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services.report_submit(report=report, user=request.user)
                 except ValidationError as exc:
                     messages.warning(request, "Черновик сохранён, но отчёт не отправлен. Исправьте:")
-                    _error(request, exc)
+                    message_service_errors(request, exc)
                     return redirect("roadmaps:report-detail", pk=report.pk)
                 messages.success(request, "Отчёт отправлен на проверку методисту.")
             else:
@@ -468,7 +442,7 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reopen":
             services.report_reopen(report=report, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        _error(request, exc)
+        message_service_errors(request, exc)
     else:
         messages.success(request, REPORT_ACTIONS[action])
     return redirect("roadmaps:report-detail", pk=report.pk)
@@ -572,7 +546,7 @@ def deadline_update(request: HttpRequest) -> HttpResponse:
     try:
         services.deadline_set(region=region, year=y, quarter=q, deadline=deadline, user=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        message_service_errors(request, exc)
     else:
         messages.success(request, f"Срок сдачи отчётов за {q} квартал {y} г. ({region.name}): {deadline:%d.%m.%Y}.")
     return redirect(back)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exporting import XLSX_CONTENT_TYPE
+from core.forms import message_service_errors
 
 from .exports import can_export, export_jobs_for, export_schools_for
 from .models import QuarterlyReport, ReportExportJob
@@ -52,8 +53,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
         try:
             job = report_export_create(user=request.user, period_from=start, period_to=end)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            message_service_errors(request, exc)
             return redirect("roadmaps:report-export")
         messages.success(request, f"Выгрузка №{job.pk} за {job.period_label} поставлена в очередь.")
         return redirect("roadmaps:report-export")

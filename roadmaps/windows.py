@@ -11,21 +11,14 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from .models import QuarterDeadline, QuarterlyReport, quarter_bounds
+from core.calendar import quarter_bounds
+
+from .models import QuarterDeadline, QuarterlyReport
 
 
 def default_deadline(year: int, quarter: int) -> dt.date:
     days = settings.REPORT_DEADLINE_DEFAULT_DAYS
     return quarter_bounds(year, quarter)[1] + dt.timedelta(days=days)
-
-
-def current_quarter(today: dt.date | None = None) -> tuple[int, int]:
-    today = today or timezone.localdate()
-    return today.year, (today.month - 1) // 3 + 1
-
-
-def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
-    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
 
 
 def deadline_for(region_id: int, year: int, quarter: int) -> dt.date:

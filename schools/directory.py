@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import academic_year_label, academic_year_of
 from core.models import Role, User
 
 from .models import (
@@ -25,9 +26,8 @@ from .models import (
     RiskLevel,
     RiskProfileEntry,
     School,
-    academic_year_label,
 )
-from .selectors import academic_year_of, schools_for
+from .selectors import schools_for
 
 NOT_IN_REGISTRY = "none"
 

@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import academic_year_label
 from core.forms import date_field
 from core.models import User
 
-from .models import Category, RiskFactor, RiskLevel, School, academic_year_label
+from .models import Category, RiskFactor, RiskLevel, School
 
 FIRST_ACADEMIC_YEAR = 2015
 

@@ -15,6 +15,7 @@ from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.calendar import academic_year_bounds, academic_year_label
 from core.models import Membership, Role, User
 from core.workbook import (
     ImportContext,
@@ -31,17 +32,7 @@ from core.workbook import (
     register,
 )
 
-from .models import (
-    Category,
-    CuratorAssignment,
-    Municipality,
-    PartnerAssignment,
-    Region,
-    RegistryEntry,
-    School,
-    academic_year_bounds,
-    academic_year_label,
-)
+from .models import Category, CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 
 
 def _d(day: dt.date | None) -> str:

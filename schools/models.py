@@ -3,8 +3,6 @@ causes of low results, curators and partner leader schools."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,15 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-def academic_year_label(start_year: int) -> str:
-    """2020 → «2020/2021»."""
-    return f"{start_year}/{start_year + 1}"
-
-
-def academic_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
-    """An academic year runs from 1 September to 31 August."""
-    return dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+from core.calendar import academic_year_label
 
 
 class Region(models.Model):

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.calendar import academic_year_of
 from core.models import Role, User
 
 from .models import Municipality, Region, School
@@ -103,11 +104,6 @@ def regions_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet
     if user.is_authenticated and user.is_superuser:
         return Region.objects.all()
     return Region.objects.filter(q)
-
-
-def academic_year_of(day: dt.date) -> int:
-    """The start year of the academic year containing `day` (September to August)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def registry_active_q(date_from: dt.date, date_to: dt.date, prefix: str = "") -> Q:

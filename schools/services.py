@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.calendar import academic_year_bounds, academic_year_label
 from core.models import Membership, Role, User
 
 from .directory import risk_factors_for_year
@@ -28,8 +29,6 @@ from .models import (
     RiskLevel,
     RiskProfileEntry,
     School,
-    academic_year_bounds,
-    academic_year_label,
 )
 
 MIN_YEAR = 2000

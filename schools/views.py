@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.calendar import academic_year_label, academic_year_of
+from core.forms import apply_service_errors
 from core.lists import ListPage, filtered_queryset, paginate
 from core.models import User
 
@@ -58,10 +60,9 @@ from .models import (
     RiskFactor,
     RiskProfileEntry,
     School,
-    academic_year_label,
 )
 from .permissions import REGISTRY_VIEW_ROLES, can_edit_school, require_registry_viewer, require_school_editor
-from .selectors import academic_year_of, schools_for
+from .selectors import schools_for
 
 HISTORY_LIMIT = 100
 CARD_SECTION_APPS = ("roadmaps", "monitoring", "reports")
@@ -88,15 +89,6 @@ def _scoped(model, user: User, pk: int):
     obj = get_object_or_404(queryset, pk=pk)
     require_school_editor(user, obj.school)
     return obj
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's validation errors next to the fields they name."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _card_url(school: School, anchor: str = "") -> str:
@@ -230,7 +222,7 @@ def registry_create(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 entry = services.registry_entry_save(user=request.user, school=school, data=form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -261,7 +253,7 @@ def registry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.registry_entry_save(user=request.user, school=school, data=form.cleaned_data, entry=entry)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -298,7 +290,7 @@ def school_exclude(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["exclusion_reason"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("ОО исключена из реестра %(year)s учебного года.") % {"year": entry.academic_year_label}
@@ -342,7 +334,7 @@ def curator_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     assigned_on=form.cleaned_data["assigned_on"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s назначен(а) куратором ОО.") % {"name": assignment.full_name})
                 return redirect(_card_url(school, "curators"))
@@ -364,7 +356,7 @@ def curator_unassign(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user, assignment=assignment, unassigned_on=form.cleaned_data["unassigned_on"]
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s снят(а) с кураторства ОО.") % {"name": assignment.full_name})
                 return redirect(_card_url(school, "curators"))
@@ -402,7 +394,7 @@ def partner_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     date_from=form.cleaned_data["date_from"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Школа-наставник «%(name)s» назначена.") % {"name": assignment.leader.name})
                 return redirect(_card_url(school, "partners"))
@@ -429,7 +421,7 @@ def partner_end(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.partner_end(user=request.user, assignment=assignment, date_to=form.cleaned_data["date_to"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Сетевое взаимодействие завершено."))
                 return redirect(_card_url(school, "partners"))
@@ -468,7 +460,7 @@ def risk_profile_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         try:
             changed = services.risk_profile_save(user=request.user, school=school, year=year, levels=form.levels())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -505,7 +497,7 @@ def cause_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Причина низких результатов добавлена."))
             return redirect(_card_url(school, "causes"))
@@ -531,7 +523,7 @@ def cause_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Причина низких результатов сохранена."))
             return redirect(_card_url(school, "causes"))

@@ -11,7 +11,6 @@ from .compute import (
     COVERAGE_INDICATORS,
     coverage_compute,
     not_approved_reports_list,
-    quarters_inside,
 )
 from .fingerprint import coverage_fingerprint, coverage_snapshot_fresh, coverage_snapshot_is_fresh
 
@@ -22,5 +21,4 @@ __all__ = [
     "coverage_snapshot_fresh",
     "coverage_snapshot_is_fresh",
     "not_approved_reports_list",
-    "quarters_inside",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from core.calendar import quarters_within
 from monitoring.models import IndicatorValue, MethodicalVisit
 from monitoring.selectors import Scope, area_of, schools_in_scope
 from roadmaps.models import ActivityReport, Direction, LineStatus, QuarterlyReport, ReportStatus
@@ -25,18 +26,6 @@ COVERAGE_INDICATORS = (
     ("network", "Количество ШНОР/ШФНСУ, вовлечённых в сетевое взаимодействие со школами-лидерами"),
     ("targeted_help", "Количество ШНОР/ШФНСУ, которым была оказана адресная методическая помощь"),
 )
-
-
-def quarters_inside(date_from: dt.date, date_to: dt.date) -> list[tuple[int, int]]:
-    """Calendar quarters (year, quarter) lying wholly inside [date_from, date_to]."""
-    result = []
-    for year in range(date_from.year, date_to.year + 1):
-        for q in range(1, 5):
-            start = dt.date(year, 3 * q - 2, 1)
-            end = (dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)) - dt.timedelta(days=1)
-            if start >= date_from and end <= date_to:
-                result.append((year, q))
-    return result
 
 
 def quarters_q(quarters: list[tuple[int, int]], prefix: str = "") -> Q:
@@ -98,7 +87,7 @@ def coverage_compute(
     if date_to < date_from:
         raise ValueError("Дата окончания периода раньше даты начала.")
     obj = area_of(scope, area)  # 1, none when the caller passes the area
-    quarters = quarters_inside(date_from, date_to)
+    quarters = quarters_within(date_from, date_to)
     schools = _schools_with_facts(obj, date_from, date_to, quarters)  # 2
     # Every later query starts from the in-scope schools' ids as literals, not from a subquery: the
     # planner then knows how few schools a municipality has and walks the school → roadmap → report
@@ -281,7 +270,7 @@ def not_approved_reports_list(
     in_scope_ids = schools_in_scope(scope_obj, date_from, date_to).values("pk")
     return (
         QuarterlyReport.objects.filter(roadmap__school__in=in_scope_ids)
-        .filter(quarters_q(quarters_inside(date_from, date_to)))
+        .filter(quarters_q(quarters_within(date_from, date_to)))
         .exclude(status=ReportStatus.APPROVED)
         .select_related("roadmap__school", "roadmap__school__municipality")
         .order_by("roadmap__school__name", "year", "quarter")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import apply_service_errors
 from core.models import Role
 from schools.models import Municipality, Region
 from schools.selectors import has_role, municipalities_for, regions_for, schools_for
@@ -29,7 +30,6 @@ from ..services import (
     campaign_create,
     campaign_values_save,
 )
-from ._common import form_error
 
 # --- indicators ---------------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
                 schools=chosen,
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Мониторинг «{campaign.name}» открыт: ОО — {len(chosen)}.")
             return redirect("monitoring:campaign-detail", pk=campaign.pk)
@@ -169,7 +169,7 @@ def campaign_entry(request: HttpRequest, pk: int, school_pk: int) -> HttpRespons
                 as_methodist=manager,
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Значения сохранены: добавлено {created}, изменено {updated}, удалено {deleted}."

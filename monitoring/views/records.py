@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import apply_service_errors
 from core.models import Role
 from schools.selectors import has_role, municipalities_for, schools_for
 
@@ -30,7 +31,7 @@ from ..services import (
     visit_delete,
     visit_save,
 )
-from ._common import PAGE_SIZE, form_error
+from ._common import PAGE_SIZE
 
 # --- visits -------------------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ def visit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 visit=visit,
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Посещение {visit.school.name} {visit.date:%d.%m.%Y} сохранено.")
             return redirect("monitoring:visit-list")
@@ -176,7 +177,7 @@ def result_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 result=result,
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,

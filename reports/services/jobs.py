@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -77,7 +77,9 @@ def job_retry(*, job: RenderJob, user: User) -> RenderJob:
     with transaction.atomic():
         locked = RenderJob.objects.select_for_update().get(pk=job.pk)
         if not job_is_retryable(locked):
-            raise ValidationError("Повторить можно формирование, завершившееся ошибкой или зависшее в очереди.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Повторить можно формирование, завершившееся ошибкой или зависшее в очереди."]}
+            )
         _queue_job(locked)
     locked.refresh_from_db()
     return locked

@@ -8,7 +8,7 @@ import logging
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -208,7 +208,9 @@ def reference_update(
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         if ref.status not in EDITABLE:
-            raise ValidationError("Справка на подписании: изменить её можно после возврата руководителем.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Справка на подписании: изменить её можно после возврата руководителем."]}
+            )
         for name in NARRATIVE_FIELDS:
             if name in data:
                 setattr(ref, name, data[name])
@@ -242,7 +244,9 @@ def reference_redraft(*, reference: AnalyticalReference, user: User) -> Analytic
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         if ref.status not in EDITABLE:
-            raise ValidationError("Справка на подписании: изменить её можно после возврата руководителем.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Справка на подписании: изменить её можно после возврата руководителем."]}
+            )
         ref.conclusions = draft_conclusions(snapshot=snapshot, template=ref.template, precision=ref.precision)
         if ref.template == ReferenceTemplate.ROADMAP_MONITORING:
             ref.remarks = draft_remarks(snapshot=snapshot, template=ref.template, precision=ref.precision)
@@ -274,7 +278,9 @@ def reference_generate(*, reference: AnalyticalReference, user: User | None) -> 
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         if ref.status == ReferenceStatus.SENT:
-            raise ValidationError("Справка на подписании: новую версию можно сформировать после возврата.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Справка на подписании: новую версию можно сформировать после возврата."]}
+            )
         narrative = narrative_of(ref)
         digest = input_hash(snapshot=snapshot, narrative=narrative, template=ref.template, precision=ref.precision)
         # Any version with exactly these inputs (a signed one first) is reused, never rendered again.
@@ -345,19 +351,27 @@ def reference_send(*, reference: AnalyticalReference, user: User) -> AnalyticalR
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         if ref.status not in (ReferenceStatus.DRAFT, ReferenceStatus.RETURNED):
-            raise ValidationError("Направить на подписание можно черновик или возвращённую справку.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Направить на подписание можно черновик или возвращённую справку."]}
+            )
         if ref.draft_pending:
             raise ValidationError(
-                "Выводы и замечания предложены порталом и ещё не проверены: откройте «Текст справки», "
-                "отредактируйте и сохраните их."
+                {
+                    NON_FIELD_ERRORS: [
+                        "Выводы и замечания предложены порталом и ещё не проверены: откройте «Текст справки», "
+                        "отредактируйте и сохраните их."
+                    ]
+                }
             )
         version = _current_version(ref)
         if version is None or not version.is_rendered:
-            raise ValidationError("Сначала сформируйте справку и дождитесь готовности PDF.")
+            raise ValidationError({NON_FIELD_ERRORS: ["Сначала сформируйте справку и дождитесь готовности PDF."]})
         if version.input_hash != input_hash(
             snapshot=version.snapshot, narrative=narrative_of(ref), template=ref.template, precision=ref.precision
         ):
-            raise ValidationError("Текст справки изменён после формирования: сформируйте новую версию.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Текст справки изменён после формирования: сформируйте новую версию."]}
+            )
         old = ref.status
         ref.status = ReferenceStatus.SENT
         ref.save(update_fields=["status", "updated_at"])
@@ -393,10 +407,10 @@ def reference_sign(
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         if ref.status != ReferenceStatus.SENT:
-            raise ValidationError("Подписать можно только справку, направленную на подписание.")
+            raise ValidationError({NON_FIELD_ERRORS: ["Подписать можно только справку, направленную на подписание."]})
         version = ReferenceVersion.objects.select_for_update().filter(pk=ref.current_version_id).first()
         if version is None or version.is_signed:
-            raise ValidationError("Нет версии, ожидающей подписи.")
+            raise ValidationError({NON_FIELD_ERRORS: ["Нет версии, ожидающей подписи."]})
         version.signed_by = user
         version.signed_at = timezone.now()
         version.signatory_position = position.strip()
@@ -448,7 +462,7 @@ def reference_return(*, reference: AnalyticalReference, user: User, comment: str
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         if ref.status != ReferenceStatus.SENT:
-            raise ValidationError("Вернуть можно только справку, направленную на подписание.")
+            raise ValidationError({NON_FIELD_ERRORS: ["Вернуть можно только справку, направленную на подписание."]})
         ref.status = ReferenceStatus.RETURNED
         ref.save(update_fields=["status", "updated_at"])
         _audit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -19,12 +19,6 @@ def _require_viewer(request: HttpRequest) -> None:
 
 def _reference(request: HttpRequest, pk: int):
     return get_object_or_404(selectors.references_for(request.user), pk=pk)
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def _filename(version: ReferenceVersion, ext: str) -> str:

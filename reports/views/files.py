@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import message_service_errors
 from schools.selectors import has_role, municipalities_for
 
 from .. import permissions, selectors, services
@@ -20,7 +21,7 @@ from ..forms import (
     ReferenceFilterForm,
 )
 from ..models import ReferenceVersion, RenderJob
-from .common import _errors_text, _filename
+from .common import _filename
 
 
 @login_required
@@ -49,7 +50,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.job_retry(job=job, user=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        message_service_errors(request, exc)
     else:
         messages.info(request, "Формирование запущено повторно.")
     return redirect("reports:detail", pk=job.version.reference_id)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import apply_service_errors, message_service_errors
 from schools.selectors import has_role, municipalities_for
 
 from .. import permissions, selectors, services
@@ -24,7 +25,7 @@ from ..forms import (
 )
 from ..models import ReferenceStatus
 from ..snapshot import snapshot_compute
-from .common import _errors_text, _reference, _require_viewer
+from .common import _reference, _require_viewer
 
 
 @login_required
@@ -81,7 +82,7 @@ def reference_create(request: HttpRequest) -> HttpResponse:
                 precision=form.cleaned_data["precision"],
             )
         except ValidationError as exc:
-            form.add_error(None, _errors_text(exc))
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -155,7 +156,7 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.reference_update(reference=reference, user=request.user, data=data, recommendations=recs)
             except ValidationError as exc:
-                form.add_error(None, _errors_text(exc))
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "Текст справки сохранён. Сформируйте новую версию, чтобы обновить PDF.")
                 return redirect("reports:detail", pk=reference.pk)
@@ -174,7 +175,7 @@ def _post_action(request: HttpRequest, pk: int, action) -> HttpResponse:
     try:
         message = action(reference)
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        message_service_errors(request, exc)
     else:
         if message:
             messages.success(request, message)
@@ -245,7 +246,7 @@ def reference_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
             )
         except ValidationError as exc:
-            form.add_error(None, _errors_text(exc))
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Справка подписана. PDF с подписью формируется и после этого не изменится.")
             return redirect("reports:detail", pk=reference.pk)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.calendar import quarter_bounds
 from core.models import User
 from schools.models import Region
 from schools.selectors import regions_for
 
-from ..models import QuarterDeadline, quarter_bounds
+from ..models import QuarterDeadline
 
 
 @transaction.atomic
@@ -25,12 +26,16 @@ def deadline_set(*, region: Region, year: int, quarter: int, deadline: dt.date, 
     earliest = end - dt.timedelta(days=30)
     if not earliest <= deadline <= end + dt.timedelta(days=90):
         raise ValidationError(
-            _("Срок сдачи отчёта за %(q)s квартал %(y)s г. должен быть не раньше %(end)s и не позже %(max)s.")
-            % {
-                "q": quarter,
-                "y": year,
-                "end": date_format(earliest, "d.m.Y"),
-                "max": date_format(end + dt.timedelta(days=90), "d.m.Y"),
+            {
+                NON_FIELD_ERRORS: [
+                    _("Срок сдачи отчёта за %(q)s квартал %(y)s г. должен быть не раньше %(end)s и не позже %(max)s.")
+                    % {
+                        "q": quarter,
+                        "y": year,
+                        "end": date_format(earliest, "d.m.Y"),
+                        "max": date_format(end + dt.timedelta(days=90), "d.m.Y"),
+                    }
+                ]
             }
         )
     row, _created = QuarterDeadline.objects.update_or_create(

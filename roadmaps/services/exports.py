@@ -7,10 +7,12 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.calendar import check_quarter
 from core.models import User
 
 from ..exports import can_export, export_schools_for, report_lines_export
@@ -18,23 +20,22 @@ from ..models import ReportExportJob, export_output_path
 
 logger = logging.getLogger(__name__)
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # A job still queued or running after this long is considered lost (a worker died) and no longer
 # blocks a new request.
 STALE_AFTER = dt.timedelta(hours=1)
 
 
 def _check_period(period_from: tuple[int, int], period_to: tuple[int, int]) -> None:
-    for (year, quarter), what in ((period_from, "начала"), (period_to, "окончания")):
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValidationError(
-                "Год %(what)s периода должен быть от %(min)s до %(max)s.",
-                params={"what": what, "min": MIN_YEAR, "max": MAX_YEAR},
-            )
-        if not 1 <= quarter <= 4:
-            raise ValidationError("Квартал %(what)s периода должен быть от 1 до 4.", params={"what": what})
+    for field, (year, quarter), what in (
+        ("period_from", period_from, _("начала периода")),
+        ("period_to", period_to, _("окончания периода")),
+    ):
+        try:
+            check_quarter(year, quarter, what=what)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
     if period_from > period_to:
-        raise ValidationError("Начало периода позже его окончания.")
+        raise ValidationError({"period_to": [_("Начало периода позже его окончания.")]})
 
 
 def report_export_create(*, user: User, period_from: tuple[int, int], period_to: tuple[int, int]) -> ReportExportJob:
@@ -49,7 +50,9 @@ def report_export_create(*, user: User, period_from: tuple[int, int], period_to:
             created_at__gte=timezone.now() - STALE_AFTER,
         )
         if busy.exists():
-            raise ValidationError("Предыдущая выгрузка ещё формируется — дождитесь её завершения.")
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Предыдущая выгрузка ещё формируется — дождитесь её завершения."]}
+            )
         job = ReportExportJob.objects.create(
             user=user,
             year_from=period_from[0],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.calendar import academic_year_label, quarter_academic_year, quarter_bounds
 from core.models import Role, User
-from schools.models import academic_year_label
-from schools.selectors import academic_year_of
 
 from ..evidence import CheckedFile, check_upload
 from ..models import (
@@ -28,7 +27,6 @@ from ..models import (
     ReportTransition,
     ReviewComment,
     Roadmap,
-    quarter_bounds,
 )
 from ..permissions import acts_as
 from ..windows import deadline_for, report_deadline, report_window_open
@@ -54,11 +52,6 @@ def activities_in_quarter(roadmap: Roadmap, year: int, quarter: int) -> QuerySet
     )
 
 
-def quarter_academic_year(year: int, quarter: int) -> int:
-    """The academic year a quarter's report belongs to (2021-Q1 → 2020/2021; Q3 → the year starting in September)."""
-    return academic_year_of(quarter_bounds(year, quarter)[1])
-
-
 def _short(user: User | None) -> str:
     return user.short_name if user else _("неизвестный пользователь")
 
@@ -71,14 +64,20 @@ def report_create(
     if not by_command and not acts_as(user, roadmap.school, Role.DIRECTOR, Role.METHODIST):
         raise PermissionDenied
     if quarter not in (1, 2, 3, 4):
-        raise ValidationError(_("Квартал должен быть от 1 до 4."))
+        raise ValidationError({NON_FIELD_ERRORS: [_("Квартал должен быть от 1 до 4.")]})
     if quarter_academic_year(year, quarter) != roadmap.academic_year:
         raise ValidationError(
-            _("%(q)s квартал %(y)s г. не относится к %(ay)s учебному году дорожной карты.")
-            % {"q": quarter, "y": year, "ay": academic_year_label(roadmap.academic_year)}
+            {
+                NON_FIELD_ERRORS: [
+                    _("%(q)s квартал %(y)s г. не относится к %(ay)s учебному году дорожной карты.")
+                    % {"q": quarter, "y": year, "ay": academic_year_label(roadmap.academic_year)}
+                ]
+            }
         )
     if not by_command and quarter_bounds(year, quarter)[0] > timezone.localdate():
-        raise ValidationError(_("%(q)s квартал %(y)s г. ещё не начался.") % {"q": quarter, "y": year})
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("%(q)s квартал %(y)s г. ещё не начался.") % {"q": quarter, "y": year}]}
+        )
     existing = QuarterlyReport.objects.filter(roadmap=roadmap, year=year, quarter=quarter).first()
     if existing:
         return existing
@@ -86,8 +85,14 @@ def report_create(
         deadline = deadline_for(roadmap.school.municipality.region_id, year, quarter)
         if timezone.localdate() > deadline:
             raise ValidationError(
-                _("Срок сдачи отчёта за %(q)s квартал %(y)s г. истёк %(d)s — начать его может методист муниципалитета.")
-                % {"q": quarter, "y": year, "d": date_format(deadline, "d.m.Y")}
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "Срок сдачи отчёта за %(q)s квартал %(y)s г. истёк %(d)s — начать его может методист муниципалитета."
+                        )
+                        % {"q": quarter, "y": year, "d": date_format(deadline, "d.m.Y")}
+                    ]
+                }
             )
     report, created = QuarterlyReport.objects.get_or_create(roadmap=roadmap, year=year, quarter=quarter)
     if created:
@@ -125,20 +130,28 @@ def _check_can_edit(report: QuarterlyReport, user: User) -> None:
         raise PermissionDenied
     if report.status not in EDITABLE:
         raise ValidationError(
-            _("Отчёт в статусе «%(status)s» — изменять его нельзя.") % {"status": report.get_status_display()}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Отчёт в статусе «%(status)s» — изменять его нельзя.") % {"status": report.get_status_display()}
+                ]
+            }
         )
     if acts_as(user, school, Role.METHODIST) or report.status == ReportStatus.RETURNED:
         return
     if not report_window_open(report):
         start, _end = report.bounds
         if timezone.localdate() < start:
-            raise ValidationError(_("Квартал ещё не начался — заполнять отчёт рано."))
+            raise ValidationError({NON_FIELD_ERRORS: [_("Квартал ещё не начался — заполнять отчёт рано.")]})
         raise ValidationError(
-            _(
-                "Срок сдачи отчёта за %(period)s истёк %(deadline)s — редактирование закрыто. "
-                "Обратитесь к методисту муниципалитета."
-            )
-            % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "Срок сдачи отчёта за %(period)s истёк %(deadline)s — редактирование закрыто. "
+                        "Обратитесь к методисту муниципалитета."
+                    )
+                    % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+                ]
+            }
         )
 
 
@@ -220,7 +233,9 @@ def report_save(
     current = {line.pk: line for line in report.lines.select_related("activity")}
     unknown = (set(lines) | set(files)) - current.keys()
     if unknown:
-        raise ValidationError(_("Строки %(ids)s не относятся к этому отчёту.") % {"ids": sorted(unknown)})
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("Строки %(ids)s не относятся к этому отчёту.") % {"ids": sorted(unknown)}]}
+        )
     checked: list[tuple[ActivityReport, CheckedFile]] = []
     errors: list[str] = []
     for line_id, uploads in files.items():
@@ -230,7 +245,7 @@ def report_save(
             except ValidationError as exc:
                 errors.extend(f"{_line_label(current[line_id])}: {m}" for m in exc.messages)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({NON_FIELD_ERRORS: errors})
 
     _bump_version(report, version, user, edit=True)
     # Record the new version in the report's history before the lines, so a later conflict message
@@ -310,8 +325,12 @@ def _transition(
     locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     if locked.status not in allowed_from:
         raise ValidationError(
-            _("Нельзя %(action)s отчёт: он в статусе «%(status)s».")
-            % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Нельзя %(action)s отчёт: он в статусе «%(status)s».")
+                    % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+                ]
+            }
         )
     from_status = locked.status
     to_status = to_status or from_status
@@ -325,7 +344,9 @@ def _transition(
         fields += ["approved_at", "approved_by"]
     elif action == "certify":
         if locked.certified_at:
-            raise ValidationError(_("Отчёт уже заверен куратором %(who)s.") % {"who": _short(locked.certified_by)})
+            raise ValidationError(
+                {NON_FIELD_ERRORS: [_("Отчёт уже заверен куратором %(who)s.") % {"who": _short(locked.certified_by)}]}
+            )
         locked.certified_at, locked.certified_by = now, user
         fields += ["certified_at", "certified_by"]
     elif action == "reopen":
@@ -356,13 +377,17 @@ def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
     if report.status in EDITABLE and report.status == ReportStatus.DRAFT and not acts_as(user, school, Role.METHODIST):
         if not report_window_open(report):
             raise ValidationError(
-                _("Срок сдачи отчёта за %(period)s истёк %(deadline)s — обратитесь к методисту муниципалитета.")
-                % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Срок сдачи отчёта за %(period)s истёк %(deadline)s — обратитесь к методисту муниципалитета.")
+                        % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+                    ]
+                }
             )
     if report.status in EDITABLE:
         problems = report_problems(report)
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError({NON_FIELD_ERRORS: problems})
     return _transition(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
 
 
@@ -377,11 +402,17 @@ def report_return(
     comment = comment.strip()
     if not comment and not line_comments:
         raise ValidationError(
-            _("Укажите замечание к отчёту или хотя бы к одной строке: без него вернуть отчёт на доработку нельзя.")
+            {
+                "comment": [
+                    _(
+                        "Укажите замечание к отчёту или хотя бы к одной строке: без него вернуть отчёт на доработку нельзя."
+                    )
+                ]
+            }
         )
     lines = {line.pk: line for line in report.lines.filter(pk__in=line_comments)}
     if set(line_comments) - lines.keys():
-        raise ValidationError(_("Замечание относится к строке другого отчёта."))
+        raise ValidationError({NON_FIELD_ERRORS: [_("Замечание относится к строке другого отчёта.")]})
     entry = _transition(
         report,
         user=user,
@@ -419,7 +450,7 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> Report
     if not acts_as(user, report.roadmap.school, Role.METHODIST):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError(_("Укажите причину: без неё открыть утверждённый отчёт нельзя."))
+        raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённый отчёт нельзя.")]})
     entry = _transition(
         report,
         user=user,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import academic_year_label
 from core.models import Role, User
-from schools.models import School, academic_year_label
+from schools.models import School
 
 from ..models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, RoadmapTransition
 from ..permissions import acts_as
@@ -49,8 +50,12 @@ def roadmap_create(*, school: School, academic_year: int, user: User, by_command
         _require(user, school, Role.DIRECTOR, Role.METHODIST)
     if Roadmap.objects.filter(school=school, academic_year=academic_year).exists():
         raise ValidationError(
-            _("Дорожная карта %(school)s на %(year)s учебный год уже есть.")
-            % {"school": school, "year": academic_year_label(academic_year)}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Дорожная карта %(school)s на %(year)s учебный год уже есть.")
+                    % {"school": school, "year": academic_year_label(academic_year)}
+                ]
+            }
         )
     roadmap = Roadmap(school=school, academic_year=academic_year)
     roadmap._history_user = user
@@ -66,8 +71,12 @@ def roadmap_copy_from_previous(*, school: School, academic_year: int, user: User
     previous = Roadmap.objects.filter(school=school, academic_year=academic_year - 1).first()
     if previous is None:
         raise ValidationError(
-            _("Дорожной карты на %(year)s учебный год нет — копировать нечего.")
-            % {"year": academic_year_label(academic_year - 1)}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Дорожной карты на %(year)s учебный год нет — копировать нечего.")
+                    % {"year": academic_year_label(academic_year - 1)}
+                ]
+            }
         )
     roadmap = roadmap_create(school=school, academic_year=academic_year, user=user)
     copies = []
@@ -97,7 +106,12 @@ def _check_editable(roadmap: Roadmap, user: User) -> None:
     _require(user, roadmap.school, Role.DIRECTOR, Role.METHODIST)
     if roadmap.status not in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED):
         raise ValidationError(
-            _("Дорожная карта в статусе «%(status)s» — изменять её нельзя.") % {"status": roadmap.get_status_display()}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Дорожная карта в статусе «%(status)s» — изменять её нельзя.")
+                    % {"status": roadmap.get_status_display()}
+                ]
+            }
         )
 
 
@@ -145,16 +159,24 @@ def activity_delete(*, activity: Activity, user: User) -> None:
     locked = activity.report_lines.exclude(report__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
     if locked.exists():
         raise ValidationError(
-            _("Мероприятие «%(title)s» уже есть в отправленном или утверждённом отчёте — удалить его нельзя.")
-            % {"title": activity.title}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Мероприятие «%(title)s» уже есть в отправленном или утверждённом отчёте — удалить его нельзя.")
+                    % {"title": activity.title}
+                ]
+            }
         )
     if (
         activity.report_lines.exclude(status="").exists()
         or activity.report_lines.filter(evidence__isnull=False).exists()
     ):
         raise ValidationError(
-            _("По мероприятию «%(title)s» уже заполнен отчёт — сначала очистите строку отчёта.")
-            % {"title": activity.title}
+            {
+                NON_FIELD_ERRORS: [
+                    _("По мероприятию «%(title)s» уже заполнен отчёт — сначала очистите строку отчёта.")
+                    % {"title": activity.title}
+                ]
+            }
         )
     activity._history_user = user
     activity.delete()
@@ -172,8 +194,12 @@ def _transition(
     locked = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     if locked.status not in allowed_from:
         raise ValidationError(
-            _("Действие «%(action)s» недоступно: дорожная карта в статусе «%(status)s».")
-            % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+            {
+                NON_FIELD_ERRORS: [
+                    _("Действие «%(action)s» недоступно: дорожная карта в статусе «%(status)s».")
+                    % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+                ]
+            }
         )
     from_status = locked.status
     to_status = to_status or from_status
@@ -185,7 +211,7 @@ def _transition(
         locked.approved_at, locked.approved_by = now, user
     elif action == "certify":
         if locked.certified_at:
-            raise ValidationError(_("Дорожная карта уже заверена куратором."))
+            raise ValidationError({NON_FIELD_ERRORS: [_("Дорожная карта уже заверена куратором.")]})
         locked.certified_at, locked.certified_by = now, user
     elif action in ("reopen", "return"):
         locked.approved_at, locked.approved_by = None, None
@@ -216,7 +242,9 @@ ACTION_LABELS = {
 def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
     _require(user, roadmap.school, Role.DIRECTOR)
     if roadmap.status in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED) and not roadmap.activities.exists():
-        raise ValidationError(_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой."))
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой.")]}
+        )
     return _transition(
         roadmap,
         user=user,
@@ -230,7 +258,9 @@ def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
 def roadmap_return(*, roadmap: Roadmap, user: User, comment: str) -> RoadmapTransition:
     _require(user, roadmap.school, Role.METHODIST)
     if not comment.strip():
-        raise ValidationError(_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя."))
+        raise ValidationError(
+            {"comment": [_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя.")]}
+        )
     return _transition(
         roadmap,
         user=user,
@@ -270,7 +300,7 @@ def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
 def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTransition:
     _require(user, roadmap.school, Role.METHODIST)
     if not reason.strip():
-        raise ValidationError(_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя."))
+        raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя.")]})
     return _transition(
         roadmap,
         user=user,

@@ -9,8 +9,9 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from core.calendar import quarters_within
 from core.numbers import format_count_percent, format_percent, format_ratio
-from coverage.selectors import coverage_compute, quarters_inside
+from coverage.selectors import coverage_compute
 from monitoring.selectors import Scope, scope_for_user
 from tests import factories as f
 
@@ -75,9 +76,9 @@ def _type(data, code):
 
 
 def test_quarters_inside_the_period():
-    assert quarters_inside(D1, D2) == [(2021, 1), (2021, 2)]
-    assert quarters_inside(dt.date(2020, 9, 1), dt.date(2021, 8, 31)) == [(2020, 4), (2021, 1), (2021, 2)]
-    assert quarters_inside(dt.date(2021, 1, 15), dt.date(2021, 2, 15)) == []
+    assert quarters_within(D1, D2) == [(2021, 1), (2021, 2)]
+    assert quarters_within(dt.date(2020, 9, 1), dt.date(2021, 8, 31)) == [(2020, 4), (2021, 1), (2021, 2)]
+    assert quarters_within(dt.date(2021, 1, 15), dt.date(2021, 2, 15)) == []
 
 
 def test_schools_in_scope_follow_the_registry(world, municipality):

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
 from core.models import User
-from roadmaps.models import QuarterlyReport, quarter_bounds
-from roadmaps.services.reports import quarter_academic_year
-from roadmaps.windows import current_quarter
+from roadmaps.models import QuarterlyReport
 from schools.models import Municipality, School
 from tests import factories as f
 

@@ -10,9 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.calendar import academic_year_of, current_quarter
 from roadmaps.models import ReportStatus
-from roadmaps.windows import current_quarter
-from schools.selectors import academic_year_of
 from tests import factories as f
 
 MAX_QUERIES = 20

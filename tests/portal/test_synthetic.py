@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from bench import synthetic
+from core.calendar import quarter_academic_year
 from core.models import Membership, User
 from coverage.selectors import coverage_compute
 from monitoring.models import AssessmentResult, IndicatorValue, MethodicalVisit
@@ -47,7 +48,7 @@ def test_builds_the_promised_region():
     # every school is in the registry for the period, and has a roadmap per academic year touched
     assert RegistryEntry.objects.filter(school__municipality__region=region).values("school").distinct().count() == 12
     assert Roadmap.objects.filter(school__municipality__region=region).count() == 12 * len(
-        {synthetic.academic_year_of_quarter(y, q) for y, q in spec.quarters}
+        {quarter_academic_year(y, q) for y, q in spec.quarters}
     )
     assert (
         Activity.objects.filter(roadmap__school__municipality__region=region).count()

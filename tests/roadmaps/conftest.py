@@ -8,10 +8,9 @@ import shutil
 
 import pytest
 
+from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
 from roadmaps import services
-from roadmaps.models import QuarterlyReport, quarter_bounds
-from roadmaps.services.reports import quarter_academic_year
-from roadmaps.windows import current_quarter
+from roadmaps.models import QuarterlyReport
 from tests import factories as f
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

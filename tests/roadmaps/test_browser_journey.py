@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from roadmaps.models import Evidence, QuarterlyReport, ReportStatus, quarter_bounds
-from roadmaps.services.reports import quarter_academic_year
-from roadmaps.windows import current_quarter
+from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
+from roadmaps.models import Evidence, QuarterlyReport, ReportStatus
 from tests import factories as f
 
 from .conftest import PDF_BYTES

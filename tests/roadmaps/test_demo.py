@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import Count
 
+from core.calendar import current_quarter
 from roadmaps import demo
 from roadmaps.models import (
     Activity,
@@ -15,7 +16,6 @@ from roadmaps.models import (
     ReviewComment,
     Roadmap,
 )
-from roadmaps.windows import current_quarter
 from schools import demo as schools_demo
 
 pytestmark = pytest.mark.django_db

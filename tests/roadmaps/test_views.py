@@ -8,9 +8,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from core.calendar import quarter_academic_year, quarter_bounds
 from roadmaps import services
-from roadmaps.models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, quarter_bounds
-from roadmaps.services.reports import quarter_academic_year
+from roadmaps.models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 from tests import factories as f
 
 from .conftest import fill_lines

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.calendar import academic_year_of
 from schools import dashboard
-from schools.selectors import academic_year_of
 from tests import factories as f
 
 CURRENT = academic_year_of(timezone.localdate())
