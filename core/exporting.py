@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.calendar import academic_year_bounds, academic_year_label
+from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.workbook import ILLEGAL_CHARS_RE
 from schools.models import Category, CuratorAssignment, Municipality, PartnerAssignment, RegistryEntry, School
 
@@ -179,10 +179,6 @@ def _row(ws: Any, values: Iterable[Any]) -> list[WriteOnlyCell]:
     return cells
 
 
-def _fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
 def _overlaps(start: dt.date, end: dt.date | None, year_start: dt.date, year_end: dt.date) -> bool:
     return start <= year_end and (end is None or end >= year_start)
 
@@ -293,8 +289,8 @@ def template_render(*, schools: QuerySet[School], municipalities: QuerySet[Munic
                         academic_year_label(entry.academic_year),
                         entry.get_category_display(),
                         entry.basis,
-                        _fmt_date(entry.included_on),
-                        _fmt_date(entry.excluded_on),
+                        date_text(entry.included_on),
+                        date_text(entry.excluded_on),
                         entry.exclusion_reason,
                         curator,
                         leader,

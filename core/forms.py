@@ -7,6 +7,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import parse_period
+
 DATE_INPUT_ATTRS = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
 
 
@@ -35,6 +37,14 @@ def date_field(label, *, required: bool = True, help_text: str = "", attrs: dict
         help_text=help_text,
         error_messages=date_error_messages(label),
     )
+
+
+class PeriodField(forms.CharField):
+    """A quarter typed as `2021-Q1`, cleaned to (year, quarter) with the calendar's Russian messages."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return parse_period(text) if text else None
 
 
 def use_text_dates(form: forms.BaseForm, attrs: dict | None = None) -> None:

@@ -6,11 +6,11 @@ import datetime as dt
 import io
 from typing import Any
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from core.calendar import date_text, datetime_text
 from core.exporting import FORMULA_PREFIXES
 from core.workbook import ILLEGAL_CHARS_RE
 
@@ -40,8 +40,8 @@ class CoverageExporter:
     def render(self, data: dict[str, Any], *, computed_at: dt.datetime | None = None) -> tuple[str, str, bytes]:
         ctx = coverage_context(data)
         wb = Workbook(write_only=True)
-        period = f"{dt.date.fromisoformat(data['period']['from']):%d.%m.%Y}–{dt.date.fromisoformat(data['period']['to']):%d.%m.%Y}"
-        stamp = timezone.localtime(computed_at).strftime("%d.%m.%Y %H:%M") if computed_at else ""
+        period = f"{date_text(data['period']['from'])}–{date_text(data['period']['to'])}"
+        stamp = datetime_text(computed_at) if computed_at else ""
 
         ws = wb.create_sheet("Охват")
         ws.column_dimensions["A"].width = 90

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from core.calendar import academic_year_bounds, academic_year_of, current_academic_year
 from core.forms import date_field
 from monitoring.selectors import Scope
 
@@ -27,10 +26,8 @@ class CoverageFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        today = timezone.localdate()
-        start_year = today.year if today.month >= 9 else today.year - 1
-        data["date_from"] = data.get("date_from") or dt.date(start_year, 9, 1)
-        data["date_to"] = data.get("date_to") or dt.date(data["date_from"].year + (data["date_from"].month >= 9), 8, 31)
+        data["date_from"] = data.get("date_from") or academic_year_bounds(current_academic_year())[0]
+        data["date_to"] = data.get("date_to") or academic_year_bounds(academic_year_of(data["date_from"]))[1]
         if data["date_to"] < data["date_from"]:
             self.add_error("date_to", "«по»: дата окончания периода раньше даты начала.")
         elif (data["date_to"] - data["date_from"]).days > 366 * 5:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core.calendar import academic_year_of
+from core.calendar import academic_year_bounds, academic_year_of, date_text
 from monitoring.selectors import Scope, scope_for_user, scopes_for_user
 from schools.models import Municipality, Region, RegistryEntry
 
@@ -46,15 +46,14 @@ def _coverage_input(request: HttpRequest) -> tuple[CoverageFilterForm, Scope, Re
     if not params.get("date_from") and not params.get("date_to"):
         year = _default_academic_year(area)
         if year is not None:
-            params["date_from"] = dt.date(year, 9, 1).strftime("%d.%m.%Y")
-            params["date_to"] = dt.date(year + 1, 8, 31).strftime("%d.%m.%Y")
+            params["date_from"], params["date_to"] = (date_text(day) for day in academic_year_bounds(year))
             form = CoverageFilterForm(params, scopes=scopes)
             form.fallback_year = year  # the coverage page says why it opened on that year
     if not form.is_valid():
         return form, scope, area, None, None  # type: ignore[return-value]
     # Empty fields mean the current academic year: show the period actually used, not blank inputs.
     for name in ("date_from", "date_to"):
-        params[name] = form.cleaned_data[name].strftime("%d.%m.%Y")
+        params[name] = date_text(form.cleaned_data[name])
     return form, scope, area, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
 
 

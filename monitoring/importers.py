@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from core.calendar import date_text
 from core.workbook import (
     ImportContext,
     RowError,
@@ -74,7 +75,7 @@ class IndicatorValueImporter(SheetImporter):
         period_to = parse_date(row.get("Период по"), "Период по", required=True)
         assert period_from is not None and period_to is not None
         if period_to < period_from:
-            raise RowError("Период по", f"{period_to:%d.%m.%Y} раньше, чем «Период с» ({period_from:%d.%m.%Y})")
+            raise RowError("Период по", f"{date_text(period_to)} раньше, чем «Период с» ({date_text(period_from)})")
         indicator = ctx.lookup(
             Indicator.objects.filter(is_active=True), row.get("Показатель"), "Показатель", what="показатель"
         )
@@ -101,7 +102,7 @@ class IndicatorValueImporter(SheetImporter):
             obj = IndicatorValue.objects.filter(
                 school=r.school, indicator=r.indicator, period_from=r.period_from, period_to=r.period_to
             ).first()
-            period = f"{r.period_from:%d.%m.%Y}–{r.period_to:%d.%m.%Y}"
+            period = f"{date_text(r.period_from)}–{date_text(r.period_to)}"
             if obj is None:
                 obj = IndicatorValue(
                     school=r.school, indicator=r.indicator, period_from=r.period_from, period_to=r.period_to
@@ -224,7 +225,7 @@ class VisitImporter(SheetImporter):
                 ),
                 None,
             )
-            text = f"{r.school.name}: посещение {r.date:%d.%m.%Y}"
+            text = f"{r.school.name}: посещение {date_text(r.date)}"
             if obj is None:
                 obj = MethodicalVisit(school=r.school, date=r.date, purpose=r.purpose, recorded_by=ctx.user)
                 created += 1

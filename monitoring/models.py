@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.calendar import date_text
+
 
 class IndicatorKind(models.TextChoices):
     COUNT = "count", _("количество")
@@ -186,4 +188,4 @@ class CoverageSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope_kind}:{self.scope_code} {self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y}"
+        return f"{self.scope_kind}:{self.scope_code} {date_text(self.date_from)}–{date_text(self.date_to)}"

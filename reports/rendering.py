@@ -9,8 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from core.calendar import date_text, date_words
+
 from . import charts
-from .document import date_ru, date_words, document_build
+from .document import document_build
 from .exporters import ReferenceXlsxExporter
 from .models import ReferenceTemplate
 from .pdf import render_pdf
@@ -40,7 +42,7 @@ def build_meta(
             "kind": signature["kind"],
             "position": signature["position"],
             "name": signature["name"],
-            "date": date_ru(signature["date"]),
+            "date": date_text(signature["date"]),
             "number": signature["number"],
         }
     letter_date = signature["date"] if signature else narrative.get("outgoing_date")
@@ -56,7 +58,7 @@ def build_meta(
         "verify_url": verify_url(code) if code else "",
         "qr_svg": charts.qr_svg(verify_url(code)) if code else "",
         "computed_on": computed_on,
-        "letter_date": date_ru(letter_date) if letter_date else "",
+        "letter_date": date_text(letter_date) if letter_date else "",
         "letter_date_text": _letter_date_text(letter_date),
         "letter_number": letter_number or "",
         "doc_date_words": date_words(letter_date) if letter_date else "",

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from core.calendar import quarters_within
+from core.calendar import period_string, quarters_within
 from core.models import Role, User
 from monitoring.models import AssessmentResult, Procedure
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus
@@ -251,7 +251,7 @@ def activity_lines(school_ids: list[int], date_from: dt.date, date_to: dt.date) 
                 "title": title,
                 "direction": direction,
                 "type": type_name or "",
-                "quarter": f"{year}-Q{quarter}",
+                "quarter": period_string(year, quarter),
                 "started_on": started_on.isoformat() if started_on else None,
                 "finished_on": finished_on.isoformat() if finished_on else None,
                 "due_on": due_on.isoformat() if due_on else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Window
 from django.utils import timezone
 
-from core.calendar import academic_year_label, academic_year_of, current_quarter, quarter_academic_year
+from core.calendar import academic_year_label, academic_year_of, current_quarter, period_string, quarter_academic_year
 from core.models import Role, User
 from schools.selectors import has_role, schools_for
 
@@ -86,7 +86,7 @@ def _methodist_panel(user: User) -> dict:
         "total": len(statuses),
         "year": year,
         "quarter": quarter,
-        "period": f"{year}-Q{quarter}",
+        "period": period_string(year, quarter),
     }
 
 
@@ -113,7 +113,7 @@ def _coordinator_panel(user: User) -> dict:
         "total": sum(row.total for row in table),
         "year": year,
         "quarter": quarter,
-        "period": f"{year}-Q{quarter}",
+        "period": period_string(year, quarter),
     }
 
 

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from core.calendar import period_string
 from core.exporting import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header, safe_text
 from core.models import Role, User
 from schools.models import School
@@ -129,7 +130,7 @@ def line_values(row: tuple[Any, ...], line_labels: dict[str, str], report_labels
     text = (reason or result) if status in NEEDS_REASON else (result or reason)
     return [
         _text(code),
-        f"{year}-Q{quarter}",
+        period_string(year, quarter),
         _text(direction),
         _text(kind),
         _text(title),

@@ -8,8 +8,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import academic_year_label, parse_period, period_choices
 from core.lists import ListFilterSet, SearchFilter, SortFilter
-from schools.models import Municipality, academic_year_label
+from schools.models import Municipality
 from schools.selectors import schools_for
 
 from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
@@ -62,10 +63,6 @@ class RoadmapFilterSet(ListFilterSet):
         self.filters["year"].extra["choices"] = [(y, academic_year_label(y)) for y in years]
 
 
-def period_label(year: int, quarter: int) -> str:
-    return f"{quarter} квартал {year} г."
-
-
 class ReportFilterSet(ListFilterSet):
     """`?status=submitted` is the methodist's review queue; `?period=2021-Q2` one quarter."""
 
@@ -96,8 +93,8 @@ class ReportFilterSet(ListFilterSet):
 
     def __init__(self, *args, periods: list[tuple[int, int]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["period"].extra["choices"] = [(f"{y}-Q{q}", period_label(y, q)) for y, q in periods]
+        self.filters["period"].extra["choices"] = period_choices(periods)
 
     def filter_period(self, queryset: QuerySet[QuarterlyReport], name: str, value: str) -> QuerySet[QuarterlyReport]:
-        year, quarter = value.split("-Q")  # one of the choices: already validated
-        return queryset.filter(year=int(year), quarter=int(quarter))
+        year, quarter = parse_period(value)  # one of the choices: already validated
+        return queryset.filter(year=year, quarter=quarter)

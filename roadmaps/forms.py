@@ -5,10 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import date_field, use_text_dates
+from core.forms import PeriodField, date_field, use_text_dates
 from monitoring.models import Indicator
 
 from .models import Activity, ActivityReport, ActivityType, Direction, LineStatus
+
+
+class DeadlineForm(forms.Form):
+    """A region's report deadline for one quarter (the status board's inline form)."""
+
+    period = PeriodField(label=_("Квартал"))
+    deadline = date_field(_("Срок сдачи"))
 
 
 class ActivityForm(forms.ModelForm):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_manager_for_model
 
-from core.calendar import academic_year_label, quarter_academic_year, quarter_bounds
+from core.calendar import academic_year_label, date_text, period_string, quarter_academic_year, quarter_bounds
 from core.workbook import (
     ImportContext,
     RowError,
@@ -116,8 +116,7 @@ class ActivityImporter(SheetImporter):
         if due_on < dt.date(year - 2, 1, 1) or due_on > dt.date(year + 2, 12, 31):
             raise RowError(
                 "Срок",
-                _("срок %(d)s далёк от квартала %(y)s-Q%(q)s")
-                % {"d": due_on.strftime("%d.%m.%Y"), "y": year, "q": quarter},
+                _("срок %(d)s далёк от квартала %(y)s-Q%(q)s") % {"d": date_text(due_on), "y": year, "q": quarter},
             )
         status = parse_choice(row.get("Статус"), LineStatus, "Статус")
         text = parse_text(row.get("Результат"), "Результат", max_length=20000)
@@ -222,9 +221,7 @@ class ActivityImporter(SheetImporter):
             if line is None and report.pk is not None and activity.pk is not None:
                 line = lines.get((report.pk, activity.pk))
             values = {"status": item.status, "result": item.result, "reason": item.reason}
-            label = (
-                f"{item.school.code}, {item.year}-Q{item.quarter}: «{item.title[:60]}» — {status_labels[item.status]}"
-            )
+            label = f"{item.school.code}, {period_string(item.year, item.quarter)}: «{item.title[:60]}» — {status_labels[item.status]}"
             if line is None:
                 new_lines[line_key] = ActivityReport(report=report, activity=activity, **values)
                 created += 1

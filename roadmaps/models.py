@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.calendar import quarter_bounds
+from core.calendar import period_string, quarter_bounds, quarter_text
 
 
 class Direction(models.Model):
@@ -161,7 +161,7 @@ class QuarterlyReport(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{self.quarter} квартал {self.year} г."
+        return quarter_text(self.year, self.quarter)
 
     @property
     def bounds(self) -> tuple[dt.date, dt.date]:
@@ -378,4 +378,4 @@ class ReportExportJob(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"otchety-oo-{self.year_from}-Q{self.quarter_from}-{self.year_to}-Q{self.quarter_to}.xlsx"
+        return f"otchety-oo-{period_string(self.year_from, self.quarter_from)}-{period_string(self.year_to, self.quarter_to)}.xlsx"

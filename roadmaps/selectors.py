@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from core.calendar import quarter_academic_year, quarter_bounds
+from core.calendar import date_text, quarter_academic_year, quarter_bounds
 from core.models import Role, User
 from schools.models import Municipality, RegistryEntry, School
 from schools.selectors import school_scope_q, schools_for
@@ -108,7 +108,7 @@ def _display(line_field, value) -> str:
     if line_field.choices:
         return str(dict(line_field.flatchoices).get(value, value))
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return date_text(value)
     text = str(value)
     return text if len(text) <= 120 else text[:117] + "…"
 

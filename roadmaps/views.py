@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,9 +13,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.calendar import academic_year_label, academic_year_of, academic_year_quarters, current_quarter, quarter_bounds
+from core.calendar import (
+    academic_year_label,
+    academic_year_of,
+    academic_year_quarters,
+    current_quarter,
+    date_text,
+    parse_period,
+    period_choices,
+    period_string,
+    previous_quarter,
+    quarter_bounds,
+    quarter_text,
+)
 from core.forms import apply_service_errors, message_service_errors
 from core.lists import list_page
 from core.models import Role
@@ -25,7 +38,7 @@ from . import services
 from .evidence import ACCEPT_ATTR, ALLOWED_LABEL
 from .exports import can_export
 from .filters import ReportFilterSet, RoadmapFilterSet
-from .forms import ActivityForm, LineForm
+from .forms import ActivityForm, DeadlineForm, LineForm
 from .models import Activity, Direction, QuarterDeadline, QuarterlyReport, ReportStatus, RoadmapStatus
 from .permissions import acts_as, can_edit_report, can_edit_roadmap
 from .selectors import (
@@ -51,6 +64,18 @@ ROADMAP_BADGES = {
 }
 LINE_BADGES = {"done": "success", "in_progress": "primary", "not_done": "danger", "postponed": "warning"}
 REVIEW_ROLES = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
+
+
+def _period_filter(request: HttpRequest) -> tuple[int, int] | None:
+    """The `?period=2021-Q1` filter: None when absent, or unparsable (then the page says why and shows all)."""
+    value = request.GET.get("period") or ""
+    if not value:
+        return None
+    try:
+        return parse_period(value)
+    except ValidationError as exc:
+        messages.warning(request, _("Фильтр по кварталу не применён: %(reason)s") % {"reason": exc.messages[0]})
+        return None
 
 
 def _int(value: str | None) -> int | None:
@@ -475,15 +500,7 @@ def status_board(request: HttpRequest) -> HttpResponse:
     """Each school's report status for a quarter (methodists), or per municipality (coordinators)."""
     if not has_role(request.user, *REVIEW_ROLES):
         raise PermissionDenied
-    year, quarter = current_quarter()
-    period = request.GET.get("period") or ""
-    if period:
-        try:
-            y, q = period.split("-Q")
-            if int(q) in (1, 2, 3, 4) and 2000 <= int(y) <= 2100:
-                year, quarter = int(y), int(q)
-        except ValueError:
-            pass
+    year, quarter = _period_filter(request) or current_quarter()
     statuses = school_statuses(request.user, year, quarter, roles=REVIEW_ROLES)
     table = (
         municipality_table(request.user, year, quarter)
@@ -492,15 +509,10 @@ def status_board(request: HttpRequest) -> HttpResponse:
     )
     filter_key = request.GET.get("status") or ""
     shown = [s for s in statuses if s.key == filter_key] if filter_key else statuses
-    cy, cq = current_quarter()
-    periods = []
-    y, q = cy, cq
-    for _i in range(12):
-        periods.append((f"{y}-Q{q}", f"{q} квартал {y} г."))
-        y, q = (y - 1, 4) if q == 1 else (y, q - 1)
-    for old in ("2021-Q2", "2021-Q1"):
-        if old not in [p[0] for p in periods]:
-            periods.append((old, f"{old[-1]} квартал {old[:4]} г."))
+    recent = [current_quarter()]
+    for _i in range(11):
+        recent.append(previous_quarter(*recent[-1]))
+    periods = period_choices(recent + [old for old in ((2021, 2), (2021, 1)) if old not in recent])
     regions = []
     if has_role(request.user, Role.COORDINATOR, Role.ADMIN):
         configured = deadlines_by_region(year, quarter)
@@ -519,7 +531,7 @@ def status_board(request: HttpRequest) -> HttpResponse:
             "board_statuses": BOARD_STATUSES,
             "year": year,
             "quarter": quarter,
-            "period": f"{year}-Q{quarter}",
+            "period": period_string(year, quarter),
             "periods": periods,
             "filter_key": filter_key,
             "queue_count": review_queue(request.user).count() if has_role(request.user, Role.METHODIST) else None,
@@ -535,18 +547,20 @@ def status_board(request: HttpRequest) -> HttpResponse:
 def deadline_update(request: HttpRequest) -> HttpResponse:
     """A coordinator sets the quarter's report deadline for their region."""
     region = get_object_or_404(regions_for(request.user), pk=_int(request.POST.get("region")))
-    period = request.POST.get("period") or ""
-    back = f"{reverse('roadmaps:status-board')}?period={period}"
-    try:
-        y, q = (int(x) for x in period.split("-Q"))
-        deadline = dt.datetime.strptime(request.POST.get("deadline", "").strip(), "%d.%m.%Y").date()
-    except ValueError:
-        messages.error(request, "Укажите срок сдачи в формате ДД.ММ.ГГГГ.")
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        back = reverse("roadmaps:status-board")
+        if "period" in form.cleaned_data:
+            back += "?" + urlencode({"period": period_string(*form.cleaned_data["period"])})
         return redirect(back)
+    (y, q), deadline = form.cleaned_data["period"], form.cleaned_data["deadline"]
     try:
         services.deadline_set(region=region, year=y, quarter=q, deadline=deadline, user=request.user)
     except ValidationError as exc:
         message_service_errors(request, exc)
     else:
-        messages.success(request, f"Срок сдачи отчётов за {q} квартал {y} г. ({region.name}): {deadline:%d.%m.%Y}.")
-    return redirect(back)
+        messages.success(request, f"Срок сдачи отчётов за {quarter_text(y, q)} ({region.name}): {date_text(deadline)}.")
+    return redirect(f"{reverse('roadmaps:status-board')}?{urlencode({'period': period_string(y, q)})}")

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.calendar import parse_period, period_choices
 from core.exporting import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
 
@@ -19,15 +21,6 @@ from .services.exports import report_export_create
 JOBS_SHOWN = 20
 
 
-def _period(value: str | None) -> tuple[int, int] | None:
-    """ "2021-Q3" → (2021, 3); None when the value is not a quarter."""
-    try:
-        year, quarter = (value or "").split("-Q")
-        return int(year), int(quarter)
-    except ValueError:
-        return None
-
-
 def _periods(user) -> list[tuple[str, str]]:
     """The quarters that have reports in the user's export scope, newest first."""
     rows = (
@@ -36,7 +29,7 @@ def _periods(user) -> list[tuple[str, str]]:
         .values_list("year", "quarter")
         .distinct()
     )
-    return [(f"{y}-Q{q}", f"{q} квартал {y} г.") for y, q in rows]
+    return period_choices(list(rows))
 
 
 @login_required
@@ -46,11 +39,12 @@ def report_export(request: HttpRequest) -> HttpResponse:
     if not can_export(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        start, end = _period(request.POST.get("period_from")), _period(request.POST.get("period_to"))
-        if start is None or end is None:
+        if not request.POST.get("period_from") or not request.POST.get("period_to"):
             messages.error(request, "Выберите квартал начала и квартал окончания периода.")
             return redirect("roadmaps:report-export")
         try:
+            start = parse_period(request.POST["period_from"], what=_("начала периода"))
+            end = parse_period(request.POST["period_to"], what=_("окончания периода"))
             job = report_export_create(user=request.user, period_from=start, period_to=end)
         except ValidationError as exc:
             message_service_errors(request, exc)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import academic_year_label, academic_year_of
+from core.calendar import academic_year_label, academic_year_of, date_text
 from core.models import Role, User
 
 from .models import (
@@ -175,7 +175,7 @@ def _display(model_field, value: Any, names: dict[tuple[type, Any], str]) -> str
     if isinstance(value, bool):
         return str(_("да") if value else _("нет"))
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return date_text(value)
     return str(value)
 
 

@@ -8,20 +8,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import academic_year_label
+from core.calendar import FIRST_ACADEMIC_YEAR, academic_year_label, academic_years
 from core.forms import date_field
 from core.models import User
 
 from .models import Category, RiskFactor, RiskLevel, School
 
-FIRST_ACADEMIC_YEAR = 2015
-
 
 def academic_year_choices(extra: int | None = None) -> list[tuple[int, str]]:
     """Academic years from 2015/2016 to next year, newest first."""
-    today = timezone.localdate()
-    last = today.year if today.month >= 9 else today.year - 1
-    years = set(range(FIRST_ACADEMIC_YEAR, last + 2))
+    years = set(academic_years())
     if extra:
         years.add(extra)
     return [(y, academic_year_label(y)) for y in sorted(years, reverse=True)]

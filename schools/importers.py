@@ -15,7 +15,7 @@ from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.calendar import academic_year_bounds, academic_year_label
+from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.models import Membership, Role, User
 from core.workbook import (
     ImportContext,
@@ -35,10 +35,6 @@ from core.workbook import (
 from .models import Category, CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 
 
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "—"
-
-
 def _apply(obj: Any, values: dict[str, Any]) -> list[str]:
     """Set the values that differ; return the names of the changed fields (the previous values are
     kept on the object for the preview)."""
@@ -55,7 +51,7 @@ def _shown(field: Any, value: Any) -> str:
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, dt.date):
-        return _d(value)
+        return date_text(value, "—")
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
     text = str(value)
@@ -370,10 +366,10 @@ class RegistryImporter(SheetImporter):
                     "Дата включения",
                     _("дата %(d)s вне учебного года %(y)s (%(from)s–%(to)s)")
                     % {
-                        "d": _d(included_on),
+                        "d": date_text(included_on, "—"),
                         "y": academic_year_label(year),
-                        "from": _d(year_start),
-                        "to": _d(year_end),
+                        "from": date_text(year_start, "—"),
+                        "to": date_text(year_end, "—"),
                     },
                 )
             values["included_on"] = included_on
@@ -385,7 +381,7 @@ class RegistryImporter(SheetImporter):
                 raise RowError(
                     "Дата исключения",
                     _("дата исключения %(e)s раньше даты включения %(i)s")
-                    % {"e": _d(excluded_on), "i": _d(effective_included)},
+                    % {"e": date_text(excluded_on, "—"), "i": date_text(effective_included, "—")},
                 )
             if not reason and not (existing and existing.exclusion_reason):
                 raise RowError("Обоснование исключения", _("при исключении ОО из реестра укажите обоснование"))
@@ -545,7 +541,8 @@ def _curator_write(
     account = _(" (учётная запись %(u)s)") % {"u": user.username} if user else ""
     ctx.change(
         "create",
-        _("куратор %(n)s%(a)s: %(l)s с %(d)s") % {"n": r.curator, "a": account, "l": label, "d": _d(assigned_on)},
+        _("куратор %(n)s%(a)s: %(l)s с %(d)s")
+        % {"n": r.curator, "a": account, "l": label, "d": date_text(assigned_on, "—")},
     )
     return 1, 0
 
@@ -569,7 +566,7 @@ def _partner_write(
         ctx.change(
             "update",
             _("школа-наставник %(leader)s для %(l)s: продлено до %(d)s")
-            % {"leader": r.leader.name, "l": label, "d": _d(year_end)},
+            % {"leader": r.leader.name, "l": label, "d": date_text(year_end, "—")},
         )
         return 0, 1
     assignment = PartnerAssignment(school=r.school, leader=r.leader, date_from=year_start, date_to=year_end)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.calendar import academic_year_bounds, academic_year_label
+from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.models import Membership, Role, User
 
 from .directory import risk_factors_for_year
@@ -33,10 +33,6 @@ from .models import (
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def _raise(errors: dict[str, str]) -> None:
@@ -70,7 +66,7 @@ def _validate_exclusion(errors: dict[str, str], included_on: dt.date, excluded_o
         if excluded_on < included_on:
             errors["excluded_on"] = _(
                 "Дата исключения (%(excluded)s) не может быть раньше даты включения (%(included)s)."
-            ) % {"excluded": _d(excluded_on), "included": _d(included_on)}
+            ) % {"excluded": date_text(excluded_on), "included": date_text(included_on)}
         if not reason:
             errors["exclusion_reason"] = _("Укажите обоснование исключения: без него дату исключения сохранить нельзя.")
     elif reason:
@@ -88,13 +84,13 @@ def _validate_within_year(
         errors.setdefault(
             "included_on",
             _("Дата включения (%(date)s) позже окончания %(year)s учебного года (%(end)s).")
-            % {"date": _d(included_on), "year": label, "end": _d(year_end)},
+            % {"date": date_text(included_on), "year": label, "end": date_text(year_end)},
         )
     if excluded_on is not None and excluded_on > year_end:
         errors.setdefault(
             "excluded_on",
             _("Дата исключения (%(date)s) позже окончания %(year)s учебного года (%(end)s).")
-            % {"date": _d(excluded_on), "year": label, "end": _d(year_end)},
+            % {"date": date_text(excluded_on), "year": label, "end": date_text(year_end)},
         )
 
 
@@ -221,7 +217,7 @@ def curator_assign(
                 {
                     "curator": [
                         _("%(name)s уже назначен(а) куратором этой ОО с %(date)s.")
-                        % {"name": existing.full_name, "date": _d(existing.assigned_on)}
+                        % {"name": existing.full_name, "date": date_text(existing.assigned_on)}
                     ]
                 }
             )
@@ -239,7 +235,7 @@ def curator_unassign(*, user: User | None, assignment: CuratorAssignment, unassi
     if assignment.unassigned_on is not None:
         raise ValidationError(
             _("%(name)s уже снят(а) с кураторства %(date)s.")
-            % {"name": assignment.full_name, "date": _d(assignment.unassigned_on)}
+            % {"name": assignment.full_name, "date": date_text(assignment.unassigned_on)}
         )
     if unassigned_on is None:
         _raise({"unassigned_on": _("Укажите дату снятия.")})
@@ -247,7 +243,7 @@ def curator_unassign(*, user: User | None, assignment: CuratorAssignment, unassi
         _raise(
             {
                 "unassigned_on": _("Дата снятия (%(date)s) не может быть раньше даты назначения (%(assigned)s).")
-                % {"date": _d(unassigned_on), "assigned": _d(assignment.assigned_on)}
+                % {"date": date_text(unassigned_on), "assigned": date_text(assignment.assigned_on)}
             }
         )
     assignment.unassigned_on = unassigned_on
@@ -304,7 +300,7 @@ def partner_end(*, user: User | None, assignment: PartnerAssignment, date_to: dt
     if assignment.date_to is not None:
         raise ValidationError(
             _("Взаимодействие со школой «%(name)s» уже завершено %(date)s.")
-            % {"name": assignment.leader.name, "date": _d(assignment.date_to)}
+            % {"name": assignment.leader.name, "date": date_text(assignment.date_to)}
         )
     if date_to is None:
         _raise({"date_to": _("Укажите дату окончания.")})
@@ -312,7 +308,7 @@ def partner_end(*, user: User | None, assignment: PartnerAssignment, date_to: dt
         _raise(
             {
                 "date_to": _("Дата окончания (%(date)s) не может быть раньше даты начала (%(start)s).")
-                % {"date": _d(date_to), "start": _d(assignment.date_from)}
+                % {"date": date_text(date_to), "start": date_text(assignment.date_from)}
             }
         )
     assignment.date_to = date_to

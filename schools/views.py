@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.calendar import academic_year_label, academic_year_of
+from core.calendar import academic_year_label, academic_year_of, date_text
 from core.forms import apply_service_errors
 from core.lists import ListPage, filtered_queryset, paginate
 from core.models import User
@@ -308,7 +308,7 @@ def school_exclude(request: HttpRequest, pk: int) -> HttpResponse:
         % {
             "year": entry.academic_year_label,
             "category": entry.get_category_display(),
-            "date": f"{entry.included_on:%d.%m.%Y}",
+            "date": f"{date_text(entry.included_on)}",
         },
         submit_label=_("Исключить из реестра"),
         submit_css="btn-danger",
@@ -369,7 +369,7 @@ def curator_unassign(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Снятие куратора"),
         anchor="curators",
         lead=_("Куратор: %(name)s, назначен(а) %(date)s.")
-        % {"name": assignment.full_name, "date": f"{assignment.assigned_on:%d.%m.%Y}"},
+        % {"name": assignment.full_name, "date": f"{date_text(assignment.assigned_on)}"},
         submit_label=_("Снять с кураторства"),
         submit_css="btn-danger",
     )
@@ -434,7 +434,7 @@ def partner_end(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Завершение сетевого взаимодействия"),
         anchor="partners",
         lead=_("Школа-наставник: %(name)s, с %(date)s.")
-        % {"name": assignment.leader.name, "date": f"{assignment.date_from:%d.%m.%Y}"},
+        % {"name": assignment.leader.name, "date": f"{date_text(assignment.date_from)}"},
         submit_label=_("Завершить"),
         submit_css="btn-danger",
     )

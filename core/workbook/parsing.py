@@ -11,9 +11,12 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from core.calendar import check_academic_year, check_quarter, date_text
 
 # XML 1.0 forbids these; openpyxl refuses to write them and they are never meaningful in a cell.
 ILLEGAL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -46,7 +49,7 @@ def clean_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%d.%m.%Y")
+        return date_text(value)
     return ILLEGAL_CHARS_RE.sub("", str(value)).strip()
 
 
@@ -185,7 +188,10 @@ def parse_quarter(value: Any, column: str) -> tuple[int, int]:
     match = _QUARTER_RE.match(text)
     if not match:
         raise RowError(column, _("квартал должен быть в формате 2021-Q1, получено «%(v)s»") % {"v": text})
-    return int(match.group(1)), int(match.group(2))
+    try:
+        return check_quarter(int(match.group(1)), int(match.group(2)))
+    except ValidationError as exc:
+        raise RowError(column, exc.messages[0]) from None
 
 
 def parse_academic_year(value: Any, column: str) -> int:
@@ -199,9 +205,10 @@ def parse_academic_year(value: Any, column: str) -> int:
     start, end = int(match.group(1)), int(match.group(2))
     if end != start + 1:
         raise RowError(column, _("учебный год «%(v)s»: второй год должен следовать за первым") % {"v": text})
-    if start < 2000 or start > 2100:
-        raise RowError(column, _("учебный год «%(v)s» вне допустимого диапазона") % {"v": text})
-    return start
+    try:
+        return check_academic_year(start)
+    except ValidationError as exc:
+        raise RowError(column, exc.messages[0]) from None
 
 
 def parse_year(value: Any, column: str) -> int:

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from core.calendar import academic_year_of, date_text
 from core.numbers import format_count_percent, format_number, format_percent, format_ratio
 
 # Per-school indicator tables of seed 000: (title, [(indicator code, column header, how to print)]).
@@ -55,10 +56,6 @@ SCHOOL_TABLES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
 ]
 
 
-def _ru_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d.%m.%Y")
-
-
 def cell_text(entry: dict[str, Any] | None, how: str) -> str:
     """One indicator cell: «11/17», «64,71», «5»; «–» when the school has not entered it."""
     if entry is None:
@@ -94,7 +91,7 @@ def coverage_context(data: dict[str, Any]) -> dict[str, Any]:
         schools.append(
             {
                 **s,
-                "visits_text": ", ".join(_ru_date(v) for v in facts["visits"]) or "–",
+                "visits_text": ", ".join(date_text(v) for v in facts["visits"]) or "–",
                 "visits_count": len(facts["visits"]),
                 "done_lines": facts["done_lines"],
                 "tables": {
@@ -157,7 +154,7 @@ def drill_context(data: dict[str, Any], figure: str) -> dict[str, Any] | None:
         with_facts.append(
             {
                 **s,
-                "visits_text": ", ".join(_ru_date(v) for v in facts["visits"]) or "–",
+                "visits_text": ", ".join(date_text(v) for v in facts["visits"]) or "–",
                 "done_lines": facts["done_lines"],
                 "value_text": cell_text(facts["indicators"].get(key), "ratio" if key in RATIO_CODES else "value")
                 if kind == "value"
@@ -198,7 +195,7 @@ def key_title(code: str) -> str:
 
 def period_choices(date_from: dt.date, scope: Any) -> list[dict[str, Any]]:
     """Quick periods around the academic year of `date_from`: the year, its halves and quarters."""
-    y = date_from.year if date_from.month >= 9 else date_from.year - 1
+    y = academic_year_of(date_from)
     d = dt.date
     options = [
         (f"{y}/{y + 1} учебный год", d(y, 9, 1), d(y + 1, 8, 31)),

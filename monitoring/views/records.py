@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.calendar import date_text
 from core.forms import apply_service_errors
 from core.models import Role
 from schools.selectors import has_role, municipalities_for, schools_for
@@ -94,7 +95,7 @@ def visit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Посещение {visit.school.name} {visit.date:%d.%m.%Y} сохранено.")
+            messages.success(request, f"Посещение {visit.school.name} {date_text(visit.date)} сохранено.")
             return redirect("monitoring:visit-list")
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "monitoring/visit_form.html", {"form": form, "visit": visit}, status=status)
@@ -107,7 +108,7 @@ def visit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not perm.can_record_visits(request.user):
         raise PermissionDenied
     visit = get_object_or_404(visits_for(request.user, roles=perm.VISIT_RECORDERS), pk=pk)
-    label = f"{visit.school.name} {visit.date:%d.%m.%Y}"
+    label = f"{visit.school.name} {date_text(visit.date)}"
     visit_delete(user=request.user, visit=visit)
     messages.success(request, f"Посещение {label} удалено.")
     return redirect("monitoring:visit-list")

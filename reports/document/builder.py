@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from core.calendar import academic_year_of, date_text, parse_period, quarter_text
 from core.numbers import format_count_percent, format_number, format_percent, format_ratio
 
 from ..models import ReferenceTemplate, ScopeKind
@@ -14,7 +15,6 @@ from .text import (
     Table,
     _dec,
     _h,
-    date_ru,
     genitive_authority,
     lines,
     subject_short,
@@ -55,13 +55,12 @@ class DocumentBuilder:
 
     def period_text(self) -> str:
         period = self.coverage["period"]
-        return f"с {date_ru(period['from'])} по {date_ru(period['to'])}"
+        return f"с {date_text(period['from'])} по {date_text(period['to'])}"
 
     def academic_year_text(self) -> str:
         start = dt.date.fromisoformat(self.coverage["period"]["from"])
         end = dt.date.fromisoformat(self.coverage["period"]["to"])
-        first = start.year if start.month >= 9 else start.year - 1
-        last = end.year if end.month >= 9 else end.year - 1
+        first, last = academic_year_of(start), academic_year_of(end)
         if first == last:
             return f"в {first}-{first + 1} учебном году"
         return f"в период {self.period_text()}"
@@ -88,7 +87,7 @@ class DocumentBuilder:
             visits_rows.append(
                 [
                     self.school_label(s),
-                    ", ".join(date_ru(v) for v in visits) or "посещений не было",
+                    ", ".join(date_text(v) for v in visits) or "посещений не было",
                     format_percent(1 if int(s["id"]) in targeted else 0, 1, p),
                 ]
             )
@@ -374,10 +373,10 @@ class DocumentBuilder:
             rows = []
             for line in lines_:
                 if line["started_on"] or line["finished_on"]:
-                    start, end = date_ru(line["started_on"]), date_ru(line["finished_on"])
+                    start, end = date_text(line["started_on"]), date_text(line["finished_on"])
                     when = f"{start} – {end}" if start and end and start != end else (start or end)
                 else:
-                    when = f"{line['quarter'][-1]} квартал {line['quarter'][:4]} г."
+                    when = quarter_text(*parse_period(line["quarter"]))
                 result_text = line["result"] or ""
                 if line["status"] != "done":
                     extra = line["status_label"] or "статус не указан"
@@ -401,7 +400,7 @@ class DocumentBuilder:
             [
                 f"{n}.",
                 e["name"] + (f" ({e['municipality']})" if self.is_region else ""),
-                date_ru(e["excluded_on"]),
+                date_text(e["excluded_on"]),
                 e["reason"],
             ]
             for n, e in enumerate(self.snapshot.get("exclusions", []), start=1)

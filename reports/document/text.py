@@ -3,7 +3,6 @@ date and name forms officials use, and the table structure shared by the PDF and
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -83,39 +82,6 @@ DEFAULT_TITLES: dict[str, str] = {
     ),
     ReferenceTemplate.PROGRAM_REPORT: "Отчёт о реализации программ повышения качества образования",
 }
-
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
-
-def date_ru(value: str | dt.date | None) -> str:
-    """«01.12.2020»; empty for no date."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return value.strftime("%d.%m.%Y")
-
-
-def date_words(value: dt.date | str | None) -> str:
-    """«01 июля 2021 года», as the seeds date their documents."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return f"{value.day:02d} {MONTHS_GENITIVE[value.month - 1]} {value.year} года"
 
 
 def lines(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.calendar import datetime_text
 from core.models import User
 
 from .. import permissions
@@ -175,7 +176,7 @@ def version_render(*, version_pk: int, progress: Callable[[int, str], None] | No
         code=version.code,
         version=version.number,
         signature=signature,
-        computed_on=timezone.localtime(version.created_at).strftime("%d.%m.%Y %H:%M"),
+        computed_on=datetime_text(version.created_at),
         progress=progress,
     )
     pdf = out["pdf"]

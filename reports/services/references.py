@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from core.calendar import date_text
 from core.models import User
 from schools.models import Municipality, Region
 
@@ -447,7 +448,7 @@ def reference_sign(
             from_status=ReferenceStatus.SENT,
             to_status=ReferenceStatus.SIGNED,
             version=version,
-            comment=f"{position.strip()} {name.strip()}, {signed_on:%d.%m.%Y}, исх. № {outgoing_number.strip()}",
+            comment=f"{position.strip()} {name.strip()}, {date_text(signed_on)}, исх. № {outgoing_number.strip()}",
         )
         job, _ = RenderJob.objects.get_or_create(version=version)
         _queue_job(job)

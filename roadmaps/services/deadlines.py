@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.calendar import quarter_bounds
+from core.calendar import date_text, quarter_bounds
 from core.models import User
 from schools.models import Region
 from schools.selectors import regions_for
@@ -27,13 +26,13 @@ def deadline_set(*, region: Region, year: int, quarter: int, deadline: dt.date, 
     if not earliest <= deadline <= end + dt.timedelta(days=90):
         raise ValidationError(
             {
-                NON_FIELD_ERRORS: [
+                "deadline": [
                     _("Срок сдачи отчёта за %(q)s квартал %(y)s г. должен быть не раньше %(end)s и не позже %(max)s.")
                     % {
                         "q": quarter,
                         "y": year,
-                        "end": date_format(earliest, "d.m.Y"),
-                        "max": date_format(end + dt.timedelta(days=90), "d.m.Y"),
+                        "end": date_text(earliest),
+                        "max": date_text(end + dt.timedelta(days=90)),
                     }
                 ]
             }

@@ -10,10 +10,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.calendar import academic_year_label, quarter_academic_year, quarter_bounds
+from core.calendar import (
+    academic_year_label,
+    check_quarter,
+    date_text,
+    datetime_text,
+    quarter_academic_year,
+    quarter_bounds,
+)
 from core.models import Role, User
 
 from ..evidence import CheckedFile, check_upload
@@ -63,8 +69,10 @@ def report_create(
     """Open the quarter's report (idempotent): one line per activity due or active in the quarter."""
     if not by_command and not acts_as(user, roadmap.school, Role.DIRECTOR, Role.METHODIST):
         raise PermissionDenied
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError({NON_FIELD_ERRORS: [_("Квартал должен быть от 1 до 4.")]})
+    try:
+        check_quarter(year, quarter)
+    except ValidationError as exc:
+        raise ValidationError({NON_FIELD_ERRORS: exc.messages}) from None
     if quarter_academic_year(year, quarter) != roadmap.academic_year:
         raise ValidationError(
             {
@@ -90,7 +98,7 @@ def report_create(
                         _(
                             "Срок сдачи отчёта за %(q)s квартал %(y)s г. истёк %(d)s — начать его может методист муниципалитета."
                         )
-                        % {"q": quarter, "y": year, "d": date_format(deadline, "d.m.Y")}
+                        % {"q": quarter, "y": year, "d": date_text(deadline)}
                     ]
                 }
             )
@@ -149,7 +157,7 @@ def _check_can_edit(report: QuarterlyReport, user: User) -> None:
                         "Срок сдачи отчёта за %(period)s истёк %(deadline)s — редактирование закрыто. "
                         "Обратитесь к методисту муниципалитета."
                     )
-                    % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+                    % {"period": report.period_label, "deadline": date_text(report_deadline(report))}
                 ]
             }
         )
@@ -196,7 +204,7 @@ def describe_conflict(report: QuarterlyReport, version: int) -> str:
         )
         if _short(t.actor) not in authors:
             authors.append(_short(t.actor))
-    when = date_format(timezone.localtime(later[-1].history_date if later else since), "d.m.Y H:i")
+    when = datetime_text(later[-1].history_date if later else since)
     who = ", ".join(authors) or _("другой пользователь")
     what = "; ".join(changes) or _("данные отчёта")
     return _(
@@ -380,7 +388,7 @@ def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
                 {
                     NON_FIELD_ERRORS: [
                         _("Срок сдачи отчёта за %(period)s истёк %(deadline)s — обратитесь к методисту муниципалитета.")
-                        % {"period": report.period_label, "deadline": date_format(report_deadline(report), "d.m.Y")}
+                        % {"period": report.period_label, "deadline": date_text(report_deadline(report))}
                     ]
                 }
             )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.calendar import academic_year_label
+from core.calendar import academic_year_label, check_academic_year
 from core.models import Role, User
 from schools.models import School
 
@@ -48,6 +48,10 @@ def roadmap_create(*, school: School, academic_year: int, user: User, by_command
     """Start an empty roadmap (draft) for the school's academic year."""
     if not by_command:
         _require(user, school, Role.DIRECTOR, Role.METHODIST)
+    try:
+        check_academic_year(academic_year)
+    except ValidationError as exc:
+        raise ValidationError({"academic_year": exc.messages}) from None
     if Roadmap.objects.filter(school=school, academic_year=academic_year).exists():
         raise ValidationError(
             {

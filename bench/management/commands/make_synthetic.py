@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from bench import synthetic
+from core.calendar import period_string
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             spec = synthetic.build(schools=schools, activities=activities, quarters=quarters)
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
-        quarters_text = ", ".join(f"{y}-Q{q}" for y, q in spec.quarters)
+        quarters_text = ", ".join(period_string(y, q) for y, q in spec.quarters)
         self.stdout.write(
             f"Регион {spec.region_code}: {spec.schools} ОО, {spec.activities} мероприятий, кварталы {quarters_text}, "
             f"{spec.lines} строк отчётов за {time.monotonic() - started:.1f} с."

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import timezone
 
+from core.calendar import datetime_text
 from reports.models import ReferenceTemplate
 from reports.rendering import outputs_build
 from reports.services import default_narrative
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             narrative=narrative,
             template=options["template"],
             precision=precision,
-            computed_on=timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            computed_on=datetime_text(timezone.now()),
         )
         Path(options["out"]).write_bytes(out["pdf"])
         if options.get("xlsx"):
