@@ -8,10 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import academic_year_label
 from core.lists import ListFilterSet, SearchFilter, SortFilter
 
 from .directory import NOT_IN_REGISTRY, municipalities_of_schools
-from .models import Category, Municipality, RegistryEntry, School, academic_year_label
+from .models import Category, Municipality, RegistryEntry, School
 from .permissions import REGISTRY_VIEW_ROLES
 from .selectors import municipalities_for
 
