@@ -15,6 +15,7 @@ from core.calendar import period_string, quarters_within
 from core.models import Role, User
 from monitoring.models import AssessmentResult, Procedure
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus
+from roadmaps.selectors import quarters_q
 from schools.models import Category, RegistryEntry, School
 from schools.selectors import _memberships
 
@@ -126,13 +127,6 @@ def pending_signoff_for(user: User) -> QuerySet[AnalyticalReference]:
 # --- Tables beyond coverage ----------------------------------------------------------------------
 
 
-def _quarters_q(quarters: list[tuple[int, int]], prefix: str) -> Q:
-    q = Q(**{f"{prefix}pk__in": []})
-    for year, quarter in quarters:
-        q |= Q(**{f"{prefix}year": year, f"{prefix}quarter": quarter})
-    return q
-
-
 def area_school_counts(*, scope_kind: str, scope_code: str) -> dict[str, int]:
     """All schools of the municipality/region (the header of the programme report)."""
     if scope_kind == ScopeKind.REGION:
@@ -204,7 +198,7 @@ def activity_lines(school_ids: list[int], date_from: dt.date, date_to: dt.date) 
     quarters = quarters_within(date_from, date_to)
     rows = (
         ActivityReport.objects.filter(report__roadmap__school_id__in=school_ids, report__status=ReportStatus.APPROVED)
-        .filter(_quarters_q(quarters, "report__"))
+        .filter(quarters_q(quarters, "report__"))
         .order_by(
             "report__roadmap__school_id",
             "activity__direction__order",

@@ -93,6 +93,16 @@ def report_lines(report: QuarterlyReport) -> list[ActivityReport]:
     )
 
 
+def quarters_q(quarters: list[tuple[int, int]], prefix: str = "") -> Q:
+    """Q over QuarterlyReport (through `prefix`, e.g. «report__») matching the given quarters; matches
+    nothing if none. With `core.calendar.quarters_within` it is the rule «a report counts in a period
+    when its quarter lies wholly inside»."""
+    q = Q(**{f"{prefix}pk__in": []})
+    for year, quarter in quarters:
+        q |= Q(**{f"{prefix}year": year, f"{prefix}quarter": quarter})
+    return q
+
+
 @dataclass
 class HistoryEntry:
     when: dt.datetime

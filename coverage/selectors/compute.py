@@ -18,6 +18,7 @@ from core.calendar import quarters_within
 from monitoring.models import IndicatorValue, MethodicalVisit
 from monitoring.selectors import Scope, area_of, schools_in_scope
 from roadmaps.models import ActivityReport, Direction, LineStatus, QuarterlyReport, ReportStatus
+from roadmaps.selectors import quarters_q
 from schools.models import Category, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from schools.selectors import registry_active_q
 
@@ -26,14 +27,6 @@ COVERAGE_INDICATORS = (
     ("network", "Количество ШНОР/ШФНСУ, вовлечённых в сетевое взаимодействие со школами-лидерами"),
     ("targeted_help", "Количество ШНОР/ШФНСУ, которым была оказана адресная методическая помощь"),
 )
-
-
-def quarters_q(quarters: list[tuple[int, int]], prefix: str = "") -> Q:
-    """Q over QuarterlyReport (through `prefix`) matching the given quarters; matches nothing if none."""
-    q = Q(**{f"{prefix}pk__in": []}) if not prefix else Q(**{f"{prefix}id__in": []})
-    for year, quarter in quarters:
-        q |= Q(**{f"{prefix}year": year, f"{prefix}quarter": quarter})
-    return q
 
 
 def done_lines_q(quarters: list[tuple[int, int]], prefix: str = "") -> Q:

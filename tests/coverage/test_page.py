@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.calendar import current_academic_year
 from coverage.exports import CoverageExporter
 from coverage.selectors import coverage_compute, coverage_fingerprint, coverage_snapshot_fresh
 from coverage.services import coverage_snapshot_store
@@ -85,8 +86,7 @@ def test_default_scope_and_period(client, methodist, municipality):
     client.force_login(methodist)
     response = client.get(reverse("coverage:page"))
     assert response.status_code == 200
-    today = dt.date.today()
-    start = today.year if today.month >= 9 else today.year - 1
+    start = current_academic_year()
     assert f"01.09.{start} – 31.08.{start + 1}" in response.content.decode()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from django.urls import reverse
-from django.utils import timezone
+
+from core.calendar import current_academic_year
 
 
 def _input(html: str, name: str) -> str:
@@ -17,8 +18,7 @@ def _input(html: str, name: str) -> str:
 def test_coverage_fields_are_text_dates_showing_the_default_academic_year(client, methodist):
     client.force_login(methodist)
     html = client.get(reverse("coverage:page")).content.decode()
-    today = timezone.localdate()
-    start = today.year if today.month >= 9 else today.year - 1
+    start = current_academic_year()
     date_from, date_to = _input(html, "date_from"), _input(html, "date_to")
     assert 'type="text"' in date_from and 'placeholder="ДД.ММ.ГГГГ"' in date_from
     assert f'value="01.09.{start}"' in date_from and f'value="31.08.{start + 1}"' in date_to
