@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.calendar import period_string, quarter_bounds, quarter_text
+from core.calendar import academic_year_label, period_string, quarter_bounds, quarter_text
 
 
 class Direction(models.Model):
@@ -80,7 +80,11 @@ class Roadmap(models.Model):
         constraints = [models.UniqueConstraint(fields=["school", "academic_year"], name="roadmap_one_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.school} — {self.academic_year}/{self.academic_year + 1}"
+        return f"{self.school} — {self.academic_year_label}"
+
+    @property
+    def academic_year_label(self) -> str:
+        return academic_year_label(self.academic_year)
 
 
 class Activity(models.Model):

@@ -59,19 +59,7 @@ def test_an_empty_error_applies_nothing():
 
 
 # --- one view per app: a service's refusal appears at the field it names ---------------------------
-
-
-def test_schools_registry_duplicate_year_at_its_field(client, methodist, school):
-    f.RegistryEntryFactory(school=school, academic_year=2020)
-    client.force_login(methodist)
-    response = client.post(
-        reverse("schools:registry-create", args=[school.pk]),
-        {"academic_year": 2020, "category": "shnor", "included_on": "01.09.2020"},
-    )
-    assert response.status_code == 400
-    assert response.context["form"].errors["academic_year"] == [
-        "У этой ОО уже есть запись реестра за 2020/2021 учебный год; измените существующую запись."
-    ]
+# (schools: tests/schools/test_views.py::test_registry_create_duplicate_year_shows_error_next_to_field)
 
 
 def test_monitoring_duplicate_result_at_the_subject_field(client, director, school):
