@@ -38,6 +38,7 @@ def test_status_board_takes_a_good_period(client, methodist):
     response = client.get(reverse("roadmaps:status-board"), {"period": "2021-Q1"})
     assert (response.context["year"], response.context["quarter"], response.context["period"]) == (2021, 1, "2021-Q1")
     assert ("2021-Q1", "1 квартал 2021 г.") in response.context["periods"]
+    assert "<title>Сдача отчётов за 1 квартал 2021 г." in response.content.decode()
     assert _messages(response) == []
 
 
