@@ -11,8 +11,8 @@ from django.utils import timezone
 from core.calendar import current_quarter, previous_quarter
 from schools.models import Region
 
-from . import notifications
 from .models import ReportReminder, ReportStatus, ReportTransition, RoadmapTransition
+from .services import notifications
 from .windows import deadlines_by_region, default_deadline
 
 

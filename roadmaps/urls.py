@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_export
+from . import views
+from .views import exports as views_export
 
 app_name = "roadmaps"
 

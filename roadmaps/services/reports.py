@@ -22,7 +22,6 @@ from core.calendar import (
 )
 from core.models import Role, User
 
-from ..evidence import CheckedFile, check_upload
 from ..models import (
     Activity,
     ActivityReport,
@@ -36,6 +35,7 @@ from ..models import (
 )
 from ..permissions import acts_as
 from ..windows import deadline_for, report_deadline, report_window_open
+from .evidence import CheckedFile, check_upload
 
 LINE_FIELDS = ("status", "started_on", "finished_on", "result", "participants", "reason")
 NEEDS_REASON = (LineStatus.NOT_DONE, LineStatus.POSTPONED)

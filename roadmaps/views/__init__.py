@@ -34,14 +34,13 @@ from core.lists import list_page
 from core.models import Role
 from schools.selectors import has_role, regions_for, schools_for
 
-from . import services
-from .evidence import ACCEPT_ATTR, ALLOWED_LABEL
-from .exports import can_export
-from .filters import ReportFilterSet, RoadmapFilterSet
-from .forms import ActivityForm, DeadlineForm, LineForm
-from .models import Activity, Direction, QuarterDeadline, QuarterlyReport, ReportStatus, RoadmapStatus
-from .permissions import acts_as, can_edit_report, can_edit_roadmap
-from .selectors import (
+from .. import services
+from ..exports import can_export
+from ..filters import ReportFilterSet, RoadmapFilterSet
+from ..forms import ActivityForm, DeadlineForm, LineForm
+from ..models import Activity, Direction, QuarterDeadline, QuarterlyReport, ReportStatus, RoadmapStatus
+from ..permissions import acts_as, can_edit_report, can_edit_roadmap
+from ..selectors import (
     BOARD_STATUSES,
     REPORT_BADGES,
     evidence_for,
@@ -54,7 +53,8 @@ from .selectors import (
     school_statuses,
     status_counts,
 )
-from .windows import deadlines_by_region, default_deadline, report_deadline, report_window_open
+from ..services.evidence import ACCEPT_ATTR, ALLOWED_LABEL
+from ..windows import deadlines_by_region, default_deadline, report_deadline, report_window_open
 
 ROADMAP_BADGES = {
     RoadmapStatus.DRAFT: "info",
