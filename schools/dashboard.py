@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from core.calendar import academic_year_label
 from core.models import Role, User
 
-from .directory import active_curators_q, registry_year_with_data
 from .models import Category, CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from .selectors import _memberships, roles_of, schools_for
+from .selectors.directory import active_curators_q, registry_year_with_data
 
 
 def panels(user: User) -> list[dict]:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.models import Membership, Role, User
 
-from .directory import risk_factors_for_year
 from .models import (
     Category,
     CuratorAssignment,
@@ -30,6 +29,7 @@ from .models import (
     RiskProfileEntry,
     School,
 )
+from .selectors.directory import risk_factors_for_year
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100

@@ -26,21 +26,6 @@ from core.lists import ListPage, filtered_queryset, paginate
 from core.models import User
 
 from . import services
-from .directory import (
-    LEVEL_CSS,
-    curator_candidates,
-    registry_rows,
-    registry_totals,
-    registry_year_with_data,
-    registry_years,
-    risk_factors_for_year,
-    risk_profile_rows,
-    risk_year_choices,
-    risk_years,
-    school_card,
-    school_history,
-    school_rows,
-)
 from .filters import RegistryFilterSet, SchoolFilterSet
 from .forms import (
     CauseForm,
@@ -63,6 +48,21 @@ from .models import (
 )
 from .permissions import REGISTRY_VIEW_ROLES, can_edit_school, require_registry_viewer, require_school_editor
 from .selectors import schools_for
+from .selectors.directory import (
+    LEVEL_CSS,
+    curator_candidates,
+    registry_rows,
+    registry_totals,
+    registry_year_with_data,
+    registry_years,
+    risk_factors_for_year,
+    risk_profile_rows,
+    risk_year_choices,
+    risk_years,
+    school_card,
+    school_history,
+    school_rows,
+)
 
 HISTORY_LIMIT = 100
 CARD_SECTION_APPS = ("roadmaps", "monitoring", "reports")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.calendar import academic_year_of
 from core.models import Role, User
 
-from .models import Municipality, Region, School
+from ..models import Municipality, Region, School
 
 
 def _memberships(user: User) -> list:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.calendar import academic_year_label, academic_year_of, date_text
 from core.models import Role, User
 
-from .models import (
+from ..models import (
     Category,
     CuratorAssignment,
     LowResultCause,
@@ -27,7 +27,7 @@ from .models import (
     RiskProfileEntry,
     School,
 )
-from .selectors import schools_for
+from . import schools_for
 
 NOT_IN_REGISTRY = "none"
 

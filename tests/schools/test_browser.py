@@ -8,8 +8,8 @@ from importlib import import_module
 
 import pytest
 
-from schools.directory import risk_factors_for_year
 from schools.models import RegistryEntry, RiskFactor, RiskProfileEntry
+from schools.selectors.directory import risk_factors_for_year
 from tests import factories as f
 from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from schools import services
-from schools.directory import risk_factors_for_year, school_history
 from schools.models import (
     Category,
     CuratorAssignment,
@@ -18,6 +17,7 @@ from schools.models import (
     RiskLevel,
     RiskProfileEntry,
 )
+from schools.selectors.directory import risk_factors_for_year, school_history
 from tests import factories as f
 
 

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 import pytest
 from django.urls import reverse
 
-from schools.directory import risk_factors_for_year
 from schools.models import CuratorAssignment, LowResultCause, PartnerAssignment, RegistryEntry, RiskProfileEntry
+from schools.selectors.directory import risk_factors_for_year
 from tests import factories as f
 
 # --- Fixtures -------------------------------------------------------------------------------
