@@ -248,7 +248,7 @@ REFERENCE_TEMPLATE = "roadmap-monitoring"
 
 
 def references_available() -> bool:
-    return has_module("reports.services") and has_module("reports.rendering")
+    return has_module("reports.services") and has_module("reports.services.rendering")
 
 
 def new_reference(spec: synthetic.Synthetic, title: str):
@@ -266,7 +266,7 @@ def new_reference(spec: synthetic.Synthetic, title: str):
 
 
 def snapshot_of(spec: synthetic.Synthetic) -> dict:
-    from reports.snapshot import snapshot_compute
+    from reports.selectors.snapshot import snapshot_compute
 
     return snapshot_compute(
         scope_kind="region", scope_code=spec.region_code, date_from=spec.date_from, date_to=spec.date_to
@@ -280,10 +280,10 @@ def weasyprint_alone(version) -> tuple[float, int]:
     from django.template.loader import render_to_string
 
     from core.calendar import datetime_text
-    from reports import pdf as reports_pdf
     from reports import services
     from reports.document import document_build
-    from reports.rendering import build_meta
+    from reports.document import pdf as reports_pdf
+    from reports.services.rendering import build_meta
 
     narrative = version.narrative
     template = version.reference.template

@@ -19,7 +19,7 @@ from roadmaps.selectors import quarters_q
 from schools.models import Category, RegistryEntry, School
 from schools.selectors import _memberships
 
-from .models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
+from ..models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
 
 VIEW_ROLES: tuple[str, ...] = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
 
@@ -285,7 +285,7 @@ def exclusions(*, scope_kind: str, scope_code: str, date_from: dt.date, date_to:
 
 
 def job_is_retryable(job: RenderJob) -> bool:
-    from .services import job_is_retryable as retryable
+    from ..services import job_is_retryable as retryable
 
     return retryable(job)
 

@@ -13,8 +13,8 @@ import hashlib
 import json
 from typing import Any
 
-from . import selectors
-from .models import ReferenceTemplate
+from .. import selectors
+from ..models import ReferenceTemplate
 
 SNAPSHOT_SCHEMA = 1
 

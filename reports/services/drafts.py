@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from core.numbers import format_count_percent, format_number
 
-from .models import ReferenceTemplate
+from ..models import ReferenceTemplate
 
 
 def _types(snapshot: dict) -> list[tuple[str, str, int]]:

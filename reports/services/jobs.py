@@ -28,7 +28,7 @@ from ..models import (
     ReferenceVersion,
     RenderJob,
 )
-from ..snapshot import render_hash
+from ..selectors.snapshot import render_hash
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def version_render(*, version_pk: int, progress: Callable[[int, str], None] | No
     Returns True when it rendered, False on a cache hit. A signed version, once rendered with its
     signature, is never rendered again: its bytes and hash are frozen.
     """
-    from ..rendering import outputs_build
+    from .rendering import outputs_build
 
     version = ReferenceVersion.objects.select_related("reference").defer("pdf", "xlsx").get(pk=version_pk)
     signature = signature_of(version)

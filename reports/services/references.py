@@ -19,7 +19,6 @@ from schools.models import Municipality, Region
 
 from .. import permissions
 from ..document import DEFAULT_GOALS, DEFAULT_TASKS, DEFAULT_TITLES
-from ..drafts import draft_conclusions, draft_remarks
 from ..models import (
     AnalyticalReference,
     ApprovalKind,
@@ -32,7 +31,8 @@ from ..models import (
     RenderJob,
     ScopeKind,
 )
-from ..snapshot import input_hash, snapshot_compute
+from ..selectors.snapshot import input_hash, snapshot_compute
+from .drafts import draft_conclusions, draft_remarks
 from .jobs import _queue_job
 
 logger = logging.getLogger(__name__)

@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from core.calendar import date_text, date_words
 
-from . import charts
-from .document import document_build
-from .exporters import ReferenceXlsxExporter
-from .models import ReferenceTemplate
-from .pdf import render_pdf
+from ..document import charts, document_build
+from ..document.pdf import render_pdf
+from ..exporters import ReferenceXlsxExporter
+from ..models import ReferenceTemplate
 
 
 def verify_url(code: str) -> str:

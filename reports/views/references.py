@@ -24,7 +24,7 @@ from ..forms import (
     SignForm,
 )
 from ..models import ReferenceStatus
-from ..snapshot import snapshot_compute
+from ..selectors.snapshot import snapshot_compute
 from .common import _reference, _require_viewer
 
 

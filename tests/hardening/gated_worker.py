@@ -2,7 +2,7 @@
 workbook import held mid-way.
 
 `celery -A tests.hardening.gated_worker worker --pool=prefork` runs the production app and tasks
-unchanged, except that in each pool child `reports.rendering.outputs_build` is wrapped: when the
+unchanged, except that in each pool child `reports.services.rendering.outputs_build` is wrapped: when the
 render reaches step 1 («Формирование PDF», the document built, the PDF not yet written) and
 `$PORTAL_FAULT_GATE_DIR/held` does not exist yet, the child writes its pid there and waits, so the
 test can SIGKILL it at a known point of the render. Every later render passes straight through.
@@ -29,7 +29,7 @@ HOLD_SECONDS = 120  # longer than the test waits; the test kills the child long 
 
 @worker_process_init.connect
 def _hold_the_first_render(**_kwargs) -> None:
-    from reports import rendering
+    from reports.services import rendering
 
     gate = Path(os.environ["PORTAL_FAULT_GATE_DIR"])
     original = rendering.outputs_build

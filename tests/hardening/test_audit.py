@@ -79,8 +79,8 @@ def test_quarterly_report_sign_off_is_recorded_with_who_and_when(client, school,
 def test_reference_signature_is_recorded_with_who_and_when(
     client, school, methodist, head, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports import rendering
     from reports.models import JobStatus, ReferenceTransition, ReferenceVersion, RenderJob
+    from reports.services import rendering
 
     monkeypatch.setattr(rendering, "render_pdf", lambda template_name, context: b"%PDF-1.4 signed\n%%EOF")
     reference = f.reference(municipality=school.municipality, created_by=methodist, status="sent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from reports.pdf import ResourceRefused, StaticOnlyFetcher, render_pdf
+from reports.document.pdf import ResourceRefused, StaticOnlyFetcher, render_pdf
 
 
 def test_fetcher_serves_fonts_only():

@@ -265,7 +265,7 @@ def test_post_actions_refuse(action, client, reference, head, outsider_methodist
 
 
 def test_generate_queues_job(client, reference, methodist, monkeypatch, django_capture_on_commit_callbacks):
-    from reports import rendering
+    from reports.services import rendering
 
     monkeypatch.setattr(rendering, "render_pdf", lambda template_name, context: PDF)
     with django_capture_on_commit_callbacks(execute=True):
@@ -290,7 +290,7 @@ def test_sign_page(client, reference, version, head, methodist, outsider_head):
 
 
 def test_sign_post_signs(client, reference, version, head, monkeypatch, django_capture_on_commit_callbacks):
-    from reports import rendering
+    from reports.services import rendering
 
     monkeypatch.setattr(rendering, "render_pdf", lambda template_name, context: PDF + b"signed")
     reference.status = ReferenceStatus.SENT

@@ -8,8 +8,9 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import rendering, services
+from reports import services
 from reports.models import JobStatus, ReferenceStatus, ReferenceVersion
+from reports.services import rendering
 from reports.tasks import reference_render
 from tests import factories as f
 

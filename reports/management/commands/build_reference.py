@@ -1,5 +1,5 @@
 """`manage.py build_reference`: compute and render a reference from the command line, through the
-same snapshot and rendering code as the web task (`reports.rendering.outputs_build`)."""
+same snapshot and rendering code as the web task (`reports.services.rendering.outputs_build`)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from core.calendar import datetime_text
 from reports.models import ReferenceTemplate
-from reports.rendering import outputs_build
+from reports.selectors.snapshot import canonical_json, snapshot_compute
 from reports.services import default_narrative
-from reports.snapshot import canonical_json, snapshot_compute
+from reports.services.rendering import outputs_build
 
 
 def _date(value: str, option: str) -> dt.date:
