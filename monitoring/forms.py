@@ -16,7 +16,7 @@ from schools.models import Municipality, Region, School
 from .models import Indicator, IndicatorKind, IndicatorValue, Procedure
 from .selectors import Scope
 from .services import ValueInput, indicator_value_clean, result_check, visit_check
-from .validation import SCALES
+from .services.validation import SCALES
 
 SUBJECT_SUGGESTIONS = [
     "Русский язык",

@@ -1,6 +1,6 @@
 """Workbook sheets of monitoring: `Показатели`, `Результаты`, `Посещения`.
 
-The rules are those of the forms (monitoring/validation.py, services.visit_check / result_check):
+The rules are those of the forms (monitoring/services/validation.py, services.visit_check / result_check):
 counts whole and non-negative, a numerator within its denominator (by default the school's number
 of teachers), averages within the procedure's scale, visits not in the future. Re-importing the
 same file updates the same rows instead of duplicating them.

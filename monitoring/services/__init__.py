@@ -17,7 +17,7 @@ from core.calendar import date_text
 from core.models import User
 from schools.models import Municipality, Region, School
 
-from .models import (
+from ..models import (
     AssessmentResult,
     Campaign,
     Indicator,

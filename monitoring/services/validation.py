@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from core.numbers import format_number
 
-from .models import Procedure
+from ..models import Procedure
 
 # (min, max) of an average score per procedure: ВПР/ОГЭ/ГВЭ are marks, ЕГЭ is a 100-point score.
 SCALES: dict[str, tuple[Decimal, Decimal]] = {
