@@ -163,15 +163,3 @@ class LineForm(forms.Form):
             data[name] = (data.get(name) or "").strip()
         data["status"] = data.get("status") or ""
         return data
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Комментарий"), required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Причина"), required=True, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-    )

@@ -51,11 +51,6 @@ def is_curator_of(user: User, school: School) -> bool:
     return cache[school.pk]
 
 
-def is_reviewer(user: User, school: School) -> bool:
-    """Methodist of the school's municipality (or an admin)."""
-    return acts_as(user, school, Role.METHODIST)
-
-
 def is_director(user: User, school: School) -> bool:
     return acts_as(user, school, Role.DIRECTOR)
 
@@ -77,7 +72,3 @@ def can_edit_report(user: User, report: QuarterlyReport) -> bool:
     if not acts_as(user, school, Role.DIRECTOR):
         return False
     return report.status == ReportStatus.RETURNED or report_window_open(report)
-
-
-def can_submit_report(user: User, report: QuarterlyReport) -> bool:
-    return acts_as(user, report.roadmap.school, Role.DIRECTOR)

@@ -7,23 +7,16 @@ user may see the school; the queries here are scoped again all the same.
 
 from __future__ import annotations
 
-from django.db.models import Count
-
 from core.models import User
 from schools.models import School
 
-from .selectors import REPORT_BADGES, reports_for, roadmaps_for
+from .selectors import REPORT_BADGES, reports_for, roadmap_activity_counts, roadmaps_for
 
 ROADMAP_BADGES = {"draft": "info", "submitted": "primary", "returned": "warning", "approved": "success"}
 
 
 def sections(user: User, school: School) -> list[dict]:
-    roadmaps = list(
-        roadmaps_for(user)
-        .filter(school=school)
-        .annotate(activity_count=Count("activities", distinct=True))
-        .order_by("-academic_year")
-    )
+    roadmaps = list(roadmap_activity_counts(roadmaps_for(user).filter(school=school)).order_by("-academic_year"))
     reports = list(reports_for(user).filter(roadmap__school=school).order_by("-year", "-quarter")[:40])
     for r in roadmaps:
         r.badge = ROADMAP_BADGES.get(r.status, "secondary")

@@ -273,4 +273,5 @@ def municipality_table(user: User, year: int, quarter: int) -> list[Municipality
 
 
 def roadmap_activity_counts(roadmaps: QuerySet[Roadmap]) -> QuerySet[Roadmap]:
+    """These roadmaps, each with its number of activities as `activity_count` (one query)."""
     return roadmaps.annotate(activity_count=Count("activities", distinct=True))

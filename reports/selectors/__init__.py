@@ -16,7 +16,7 @@ from core.models import Role, User
 from monitoring.models import AssessmentResult, Procedure
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus
 from roadmaps.selectors import quarters_q
-from schools.models import Category, RegistryEntry, School
+from schools.models import RegistryEntry, School
 from schools.selectors import _memberships
 
 from ..models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
@@ -134,22 +134,6 @@ def area_school_counts(*, scope_kind: str, scope_code: str) -> dict[str, int]:
     else:
         qs = School.objects.filter(municipality__code=scope_code)
     return {"schools": qs.count()}
-
-
-def registry_categories(school_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[str, str]:
-    """The category (ШНОР/ШФНСУ) of each school's registry entry active in the period (latest year)."""
-    from schools.selectors import registry_active_q
-
-    result: dict[str, str] = {}
-    rows = (
-        RegistryEntry.objects.filter(school_id__in=school_ids)
-        .filter(registry_active_q(date_from, date_to))
-        .order_by("academic_year")
-        .values_list("school_id", "category")
-    )
-    for school_id, category in rows:
-        result[str(school_id)] = str(Category(category).label)
-    return result
 
 
 def results_dynamics(school_ids: list[int], years: list[int]) -> list[dict[str, Any]]:

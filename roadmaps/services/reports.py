@@ -483,16 +483,3 @@ def report_certify(*, report: QuarterlyReport, user: User) -> ReportTransition:
         to_status=None,
         allowed_from=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
     )
-
-
-def lines_from_import(
-    *, report: QuarterlyReport, activity: Activity, values: dict[str, Any], user: User | None
-) -> tuple[ActivityReport, bool]:
-    """Used by the workbook importer: write one line directly (the report is created as approved)."""
-    line, created = ActivityReport.objects.get_or_create(report=report, activity=activity)
-    for f, v in values.items():
-        setattr(line, f, v)
-    line.full_clean(exclude=["report", "activity"])
-    line._history_user = user
-    line.save()
-    return line, created

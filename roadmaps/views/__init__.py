@@ -49,6 +49,7 @@ from ..selectors import (
     report_lines,
     reports_for,
     review_queue,
+    roadmap_activity_counts,
     roadmaps_for,
     school_statuses,
     status_counts,
@@ -97,7 +98,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     years = sorted(set(roadmaps.values_list("academic_year", flat=True)) | {today_year}, reverse=True)
     filterset = RoadmapFilterSet(
         request.GET,
-        queryset=roadmaps.annotate(activity_count=Count("activities", distinct=True)),
+        queryset=roadmap_activity_counts(roadmaps),
         request=request,
         years=years,
     )

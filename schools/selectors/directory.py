@@ -362,7 +362,3 @@ def school_card(user: User, school: School) -> dict[str, Any]:
 
 def _ended(day: dt.date | None, today: dt.date) -> bool:
     return day is not None and day < today
-
-
-def category_label(code: str) -> str:
-    return str(dict(Category.choices).get(code, code))
