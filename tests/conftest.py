@@ -10,6 +10,7 @@ uncommitted rows are invisible to another process.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 
 os.environ.setdefault("TESTING", "1")
@@ -21,16 +22,21 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any, TypeVar  # noqa: E402
 
 import pytest  # noqa: E402
 
 from tests import factories as f  # noqa: E402
 
+# The one Playwright set-up (`page`, `login`, `shot`), for the browser tests of every app.
+pytest_plugins = ["tests.browser.fixtures"]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
+T = TypeVar("T")
 
 
 def running_in_ci() -> bool:
@@ -123,6 +129,17 @@ def _celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory)
 
 def _log_tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def wait_until(predicate: Callable[[], T], *, seconds: float, what: str, worker: Any = None) -> T:
+    """Poll `predicate` until it returns something truthy and return that; after `seconds`, fail with
+    `what` and the tail of the worker's log (any object with `log_tail()`)."""
+    deadline = time.monotonic() + seconds
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {seconds} s" + (f":\n{worker.log_tail()}" if worker else ""))
+        time.sleep(0.1)
+    return value
 
 
 @contextlib.contextmanager
@@ -299,3 +316,44 @@ def curator(school):
 @pytest.fixture
 def admin_user(db):
     return f.user_with_role("admin")
+
+
+@pytest.fixture
+def outsider_methodist(other_school):
+    """A methodist of another municipality: sees none of `school`'s data."""
+    return f.user_with_role("methodist", municipality=other_school.municipality)
+
+
+@pytest.fixture
+def quarter() -> tuple[int, int]:
+    from roadmaps.windows import current_quarter
+
+    return current_quarter()
+
+
+@pytest.fixture
+def roadmap(school, quarter):
+    """The school's roadmap for the current quarter's academic year, with three activities."""
+    from roadmaps.models import quarter_bounds
+    from roadmaps.services.reports import quarter_academic_year
+
+    year, q = quarter
+    roadmap = f.RoadmapFactory(school=school, academic_year=quarter_academic_year(year, q))
+    start, end = quarter_bounds(year, q)
+    f.ActivityFactory(roadmap=roadmap, activity_type=f.activity_type("teachers-09"), due_on=end)
+    f.ActivityFactory(
+        roadmap=roadmap, activity_type=f.activity_type("parents-02"), due_on=start + dt.timedelta(days=20)
+    )
+    f.ActivityFactory(
+        roadmap=roadmap, activity_type=None, title="Собственное мероприятие школы", due_on=end, starts_on=start
+    )
+    return roadmap
+
+
+@pytest.fixture
+def report(roadmap, quarter, director):
+    """The director's draft report of the current quarter."""
+    from roadmaps import services
+
+    year, q = quarter
+    return services.report_create(roadmap=roadmap, year=year, quarter=q, user=director)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import factory
 from factory.django import DjangoModelFactory
 
 from core.models import Membership, User
 from monitoring.models import AssessmentResult, Indicator, IndicatorValue, MethodicalVisit
+from reports.models import JobStatus, ReferenceVersion, RenderJob
 from roadmaps.models import (
     Activity,
     ActivityReport,
@@ -211,3 +213,30 @@ def reference(*, municipality, created_by, **fields):
             **fields,
         }
     )
+
+
+class ReferenceVersionFactory(DjangoModelFactory):
+    """A rendered version of `reference` (pass it), made its current version, with a finished render
+    job; `job__status=…`, `job__step=…`, `job__message=…` describe another job."""
+
+    class Meta:
+        model = ReferenceVersion
+        skip_postgeneration_save = True
+
+    number = 1
+    code = factory.Sequence(lambda n: f"TEST-{n // 10000 % 10000:04d}-{n % 10000:04d}")  # a verification code
+    snapshot = factory.LazyFunction(dict)
+    narrative = factory.LazyFunction(dict)
+    input_hash = "0" * 64
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    pdf_sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.pdf).hexdigest())
+    xlsx = b"PK\x03\x04"
+    created_by = factory.LazyAttribute(lambda o: o.reference.created_by)
+
+    @factory.post_generation
+    def job(obj, create, extracted, **fields):  # noqa: N805 - factory_boy passes the built object
+        if not create:
+            return
+        RenderJob.objects.create(version=obj, **{"status": JobStatus.DONE, "step": 4, **fields})
+        obj.reference.current_version = obj
+        obj.reference.save(update_fields=["current_version"])

@@ -17,7 +17,6 @@ gets an admin page.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -96,7 +95,7 @@ def _people(school) -> dict:
 def world(db) -> World:
     from core.models import ImportJob
     from monitoring.models import Campaign
-    from reports.models import AnalyticalReference, JobStatus, ReferenceVersion, RenderJob
+    from reports.models import JobStatus
     from roadmaps.models import Evidence
     from schools.models import LowResultCause
 
@@ -137,32 +136,11 @@ def world(db) -> World:
     o["campaign"] = campaign
     o["visit"] = f.MethodicalVisitFactory(school=school)
     o["result"] = f.AssessmentResultFactory(school=school)
-    reference = AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=w.region,
-        municipality=w.municipality,
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка",
-        created_by=methodist,
+    reference = f.reference(municipality=w.municipality, created_by=methodist)
+    version = f.ReferenceVersionFactory(
+        reference=reference, job__status=JobStatus.FAILED, job__step=2, job__message="Ошибка"
     )
-    pdf = b"%PDF-1.4\n%%EOF\n"
-    version = ReferenceVersion.objects.create(
-        reference=reference,
-        number=1,
-        code="ABCD-EFGH-JKLM",
-        snapshot={},
-        narrative={},
-        input_hash="0" * 64,
-        pdf=pdf,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        xlsx=b"PK\x03\x04",
-        created_by=methodist,
-    )
-    o["job"] = RenderJob.objects.create(version=version, status=JobStatus.FAILED, step=2, message="Ошибка")
-    reference.current_version = version
-    reference.save()
+    o["job"] = version.job
     o["reference"], o["version"] = reference, version
     o["import"] = ImportJob.objects.create(
         user=methodist, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.CHECKED, original_name="книга.xlsx"

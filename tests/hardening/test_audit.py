@@ -7,7 +7,6 @@ Each change goes through the page a person uses, so the history entries carry th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pytest
 from django.urls import reverse
@@ -79,27 +78,12 @@ def test_quarterly_report_sign_off_is_recorded_with_who_and_when(client, school,
 def test_reference_signature_is_recorded_with_who_and_when(
     client, school, methodist, head, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports.models import JobStatus, ReferenceTransition, ReferenceVersion, RenderJob
+    from reports.models import ReferenceTransition
     from reports.services import rendering
 
     monkeypatch.setattr(rendering, "render_pdf", lambda template_name, context: b"%PDF-1.4 signed\n%%EOF")
     reference = f.reference(municipality=school.municipality, created_by=methodist, status="sent")
-    pdf = b"%PDF-1.4\n%%EOF\n"
-    version = ReferenceVersion.objects.create(
-        reference=reference,
-        number=1,
-        code="ABCD-EFGH-JKLM",
-        snapshot={},
-        narrative={},
-        input_hash="0" * 64,
-        pdf=pdf,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        xlsx=b"PK\x03\x04",
-        created_by=methodist,
-    )
-    RenderJob.objects.create(version=version, status=JobStatus.DONE, step=4)
-    reference.current_version = version
-    reference.save()
+    version = f.ReferenceVersionFactory(reference=reference)
     client.force_login(head)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

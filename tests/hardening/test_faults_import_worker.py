@@ -23,11 +23,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories as f
+from tests.conftest import wait_until
 from tests.fixtures.workbooks import make_workbook
 from tests.hardening.test_faults_worker import (  # noqa: F401 - the worker fixtures are used by name
     _gated_worker_process,
     _parent_of,
-    _wait,
     gated_worker,
 )
 
@@ -168,7 +168,7 @@ def _kill_mid_import_and_recover(job, admin, municipality, worker) -> None:
     from core.models import ImportJob
     from schools.models import School
 
-    job = _wait(
+    job = wait_until(
         lambda: (j := ImportJob.objects.get(pk=job.pk)).status not in ("queued", "checking") and j,
         seconds=30,
         what="the check did not finish",
@@ -178,7 +178,7 @@ def _kill_mid_import_and_recover(job, admin, municipality, worker) -> None:
     assert job.created_count == len(CODES) and job.attempts == 1
     import_job_confirm(job=job, user=admin)  # the import is queued on commit
 
-    pid = _wait(lambda: _held_import_pid(worker.gate), seconds=30, what="no import started", worker=worker)
+    pid = wait_until(lambda: _held_import_pid(worker.gate), seconds=30, what="no import started", worker=worker)
     job = ImportJob.objects.get(pk=job.pk)
     assert (job.status, job.attempts) == ("importing", 1)
     first_task = job.task_id
@@ -190,7 +190,7 @@ def _kill_mid_import_and_recover(job, admin, municipality, worker) -> None:
     os.kill(pid, signal.SIGKILL)
     killed_at = time.monotonic()
 
-    job = _wait(
+    job = wait_until(
         lambda: (j := ImportJob.objects.get(pk=job.pk)).status in ("done", "failed") and j,
         seconds=60,
         what="the import did not finish after the kill",

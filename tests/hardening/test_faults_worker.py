@@ -34,7 +34,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
-from tests.conftest import redis_available, require_service, running_celery_worker
+from tests.conftest import redis_available, require_service, running_celery_worker, wait_until
 
 # --- The job claim: redelivery, duplicates, a render that keeps killing its worker ---------------------
 
@@ -227,14 +227,6 @@ def gated_worker(catalogues, transactional_db, _gated_worker_process) -> Iterato
     app.conf.task_always_eager, app.conf.task_default_queue = previous
 
 
-def _wait(predicate, *, seconds: float, what: str, worker: GatedWorker):
-    deadline = time.monotonic() + seconds
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, f"{what} within {seconds} s:\n{worker.log_tail()}"
-        time.sleep(0.1)
-    return value
-
-
 def _held_pid(gate: Path) -> int | None:
     text = (gate / "held").read_text() if (gate / "held").exists() else ""
     return int(text) if text.strip().isdigit() else None
@@ -269,7 +261,7 @@ def test_pool_child_killed_mid_render_the_job_runs_again_and_yields_exactly_one_
     )
     version = services.reference_generate(reference=reference, user=coordinator)  # queued on commit
 
-    pid = _wait(lambda: _held_pid(gated_worker.gate), seconds=30, what="no render started", worker=gated_worker)
+    pid = wait_until(lambda: _held_pid(gated_worker.gate), seconds=30, what="no render started", worker=gated_worker)
     job = RenderJob.objects.get(version=version)
     assert (job.status, job.step, job.attempts) == ("running", 1, 1), (job.status, job.step, job.message)
     assert job.message == "Формирование PDF"
@@ -281,7 +273,7 @@ def test_pool_child_killed_mid_render_the_job_runs_again_and_yields_exactly_one_
     os.kill(pid, signal.SIGKILL)
     killed_at = time.monotonic()
 
-    job = _wait(
+    job = wait_until(
         lambda: (j := RenderJob.objects.get(version=version)).status in ("done", "failed") and j,
         seconds=60,
         what="the job did not finish after the kill",

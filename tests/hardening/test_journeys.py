@@ -26,7 +26,6 @@ from reports.models import AnalyticalReference, ReferenceStatus, ReferenceVersio
 from roadmaps.models import ReportStatus
 from schools.models import RegistryEntry
 from tests import factories as f
-from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
 from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER
 from tests.reports.conftest import pdf_text, squash
 
@@ -35,7 +34,7 @@ from .journey_fixtures import district, district_director, submitted_report  # n
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _body(page) -> str:  # noqa: F811
+def _body(page) -> str:
     return page.locator("body").inner_text()
 
 
@@ -44,7 +43,7 @@ def _fill_date(field, value: dt.date) -> None:
     field.fill(value.isoformat() if field.get_attribute("type") == "date" else f"{value:%d.%m.%Y}")
 
 
-def _menu(page, name: str | re.Pattern) -> None:  # noqa: F811
+def _menu(page, name: str | re.Pattern) -> None:
     """Follow a main-menu link, opening its dropdown first when the bar folds it into one."""
     nav = page.get_by_role("navigation", name="Основная навигация")
     link = nav.get_by_role("link", name=name, exact=isinstance(name, str), include_hidden=True).first
@@ -54,7 +53,7 @@ def _menu(page, name: str | re.Pattern) -> None:  # noqa: F811
 
 
 def test_methodist_approves_report_records_visit_and_runs_monitoring(
-    page,  # noqa: F811
+    page,
     live_server,
     login,
     shot,
@@ -135,7 +134,7 @@ def test_methodist_approves_report_records_visit_and_runs_monitoring(
 
 
 def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
-    page,  # noqa: F811
+    page,
     live_server,
     login,
     shot,
@@ -240,7 +239,7 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
 
 
 def test_coordinator_excludes_and_includes_schools_in_the_registry(
-    page,  # noqa: F811
+    page,
     live_server,
     login,
     shot,
@@ -335,7 +334,7 @@ def _workbook(municipality, *, teachers: object) -> bytes:
 
 
 def test_admin_imports_a_workbook_with_an_error_then_a_good_one(
-    page,  # noqa: F811
+    page,
     live_server,
     login,
     shot,

@@ -7,24 +7,11 @@ import datetime as dt
 import pytest
 
 from tests import factories as f
-from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def catalogues(transactional_db):
-    """An earlier transactional test's flush empties the data-migration catalogues: load them again
-    (the migrations' own loaders are idempotent update_or_create)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in ("monitoring.migrations.0003_indicators", "roadmaps.migrations.0002_catalogues"):
-        import_module(module).load(apps, None)
-
-
-def test_coverage_page_in_chromium(page, live_server, login, shot, methodist, municipality, school):  # noqa: F811
+def test_coverage_page_in_chromium(page, live_server, login, shot, methodist, municipality, school):
     f.RegistryEntryFactory(school=school, academic_year=2020)
     f.MethodicalVisitFactory(school=school, date=dt.date(2020, 12, 1))
     f.IndicatorValueFactory(
@@ -48,7 +35,7 @@ def test_coverage_page_in_chromium(page, live_server, login, shot, methodist, mu
     assert "Вошли в показатель (1)" in page.locator("body").inner_text()
 
 
-def test_dynamics_chart_draws(page, live_server, login, shot, director, school):  # noqa: F811
+def test_dynamics_chart_draws(page, live_server, login, shot, director, school):
     for year, average in ((2019, "3.58"), (2020, "3.33"), (2021, "3.61")):
         f.AssessmentResultFactory(school=school, year=year, procedure="vpr", subject="Русский язык", average=average)
     login(page, live_server, director.username)

@@ -32,11 +32,6 @@ def campaign(municipality, school, methodist):
 
 
 @pytest.fixture
-def outsider_methodist(other_school):
-    return f.user_with_role("methodist", municipality=other_school.municipality)
-
-
-@pytest.fixture
 def visit(school):
     return f.MethodicalVisitFactory(school=school, date=dt.date(2021, 3, 10))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,19 +10,10 @@ from core import importing
 from core.models import ImportJob
 from schools.models import School
 from tests import factories as f
+from tests.conftest import wait_until
 from tests.fixtures.workbooks import make_workbook
 
 OO = ["Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"]
-
-
-def _wait(job: ImportJob, *statuses: str, timeout: float = 60) -> ImportJob:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in statuses:
-            return job
-        time.sleep(0.2)
-    pytest.fail(f"job {job.pk} stayed in {job.status!r}")
 
 
 @pytest.mark.worker
@@ -38,12 +27,22 @@ def test_worker_checks_then_imports_an_uploaded_workbook(celery_worker, settings
         user=coordinator, upload=SimpleUploadedFile("w.xlsx", data, content_type="application/octet-stream")
     )
     try:
-        job = _wait(job, ImportJob.Status.CHECKED, ImportJob.Status.INVALID, ImportJob.Status.FAILED)
+        job = wait_until(
+            lambda: (j := ImportJob.objects.get(pk=job.pk)).status in ("checked", "invalid", "failed") and j,
+            seconds=60,
+            what="the check did not finish",
+            worker=celery_worker,
+        )
         assert job.status == ImportJob.Status.CHECKED, job.preview
         assert job.created_count == 1
         assert not School.objects.filter(code="W1").exists()
         importing.import_job_confirm(job=job, user=coordinator)
-        job = _wait(job, ImportJob.Status.DONE, ImportJob.Status.FAILED)
+        job = wait_until(
+            lambda: (j := ImportJob.objects.get(pk=job.pk)).status in ("done", "failed") and j,
+            seconds=60,
+            what="the import did not finish",
+            worker=celery_worker,
+        )
         assert job.status == ImportJob.Status.DONE, job.message
         assert School.objects.get(code="W1").history.get().history_user == coordinator
     finally:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.db import connection
 
 from core.models import User
 from core.tasks import health_probe
 from tests import factories as f
+from tests.conftest import wait_until
 
 
 @pytest.mark.worker
@@ -57,10 +56,12 @@ def test_worker_renders_a_reference_and_writes_the_pdf(celery_worker):
 
     version = services.reference_generate(reference=reference, user=coordinator)
 
-    deadline = time.monotonic() + 90
-    while (job := RenderJob.objects.get(version=version)).status not in ("done", "failed"):
-        assert time.monotonic() < deadline, f"no result from the worker:\n{celery_worker.log_tail()}"
-        time.sleep(0.2)
+    job = wait_until(
+        lambda: (j := RenderJob.objects.get(version=version)).status in ("done", "failed") and j,
+        seconds=90,
+        what="no result from the worker",
+        worker=celery_worker,
+    )
     assert job.status == "done", job.message
     version = ReferenceVersion.objects.get(pk=version.pk)
     assert bytes(version.pdf[:5]) == b"%PDF-"

@@ -9,13 +9,12 @@ import zipfile
 import pytest
 
 from reports.models import AnalyticalReference, ReferenceVersion
-from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_reference_from_draft_to_verified_signature(
-    page,  # noqa: F811
+    page,
     live_server,
     login,
     shot,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import zipfile
 
 import pytest
 from django.utils import timezone
 
-from reports.models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob
+from reports.models import AnalyticalReference, JobStatus, ReferenceStatus, RenderJob
 from tests import factories as f
 
 
@@ -30,36 +29,16 @@ PDF = _blank_pdf()
 
 @pytest.fixture
 def reference(scenario, methodist):
-    return AnalyticalReference.objects.create(
-        template="roadmap-monitoring",
-        scope_kind="municipality",
-        region=scenario["region"],
+    return f.reference(
         municipality=scenario["municipality"],
-        date_from=dt.date(2020, 9, 1),
-        date_to=dt.date(2021, 6, 30),
-        title="Аналитическая справка по результатам мониторинга",
         created_by=methodist,
+        title="Аналитическая справка по результатам мониторинга",
     )
 
 
 @pytest.fixture
-def version(reference, methodist):
-    v = ReferenceVersion.objects.create(
-        reference=reference,
-        number=1,
-        code="ABCD-EFGH-JKLM",
-        snapshot={},
-        narrative={},
-        input_hash="0" * 64,
-        pdf=PDF,
-        pdf_sha256=hashlib.sha256(PDF).hexdigest(),
-        xlsx=b"PK\x03\x04",
-        created_by=methodist,
-    )
-    RenderJob.objects.create(version=v, status=JobStatus.DONE, step=4)
-    reference.current_version = v
-    reference.save()
-    return v
+def version(reference):
+    return f.ReferenceVersionFactory(reference=reference, pdf=PDF)
 
 
 @pytest.fixture
@@ -75,11 +54,6 @@ def signed(version, reference, head):
     reference.status = ReferenceStatus.SIGNED
     reference.save()
     return version
-
-
-@pytest.fixture
-def outsider_methodist(db):
-    return f.user_with_role("methodist", municipality=f.MunicipalityFactory())
 
 
 @pytest.fixture

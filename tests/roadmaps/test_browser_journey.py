@@ -8,7 +8,6 @@ step go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,21 +20,6 @@ from .conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"roadmaps-{name}.png"), full_page=True)
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
 
 def _logout(page) -> None:
     page.click("text=Профиль")
@@ -43,8 +27,7 @@ def _logout(page) -> None:
     page.wait_for_url(re.compile(r".*/login/.*"))
 
 
-def test_director_and_methodist_complete_the_report_cycle(catalogues, browser_page, live_server, tmp_path):
-    page = browser_page
+def test_director_and_methodist_complete_the_report_cycle(page, live_server, login, shot, tmp_path):
     base = live_server.url
     year, quarter = current_quarter()
     region = f.RegionFactory(name="Белгородская область")
@@ -75,8 +58,8 @@ def test_director_and_methodist_complete_the_report_cycle(catalogues, browser_pa
     today = timezone.localdate().strftime("%d.%m.%Y")
 
     # 1. The director logs in through the form and starts the quarter's report from the roadmap.
-    _login(page, base, "dir.browser")
-    _shot(page, "01-director-dashboard")
+    login(page, live_server, "dir.browser")
+    shot(page, "roadmaps-01-director-dashboard")
     page.click("text=Начать заполнение")
     page.click("button:has-text('Заполнить отчёт')")
     page.wait_for_url(re.compile(r".*/roadmaps/reports/\d+/$"))
@@ -95,31 +78,31 @@ def test_director_and_methodist_complete_the_report_cycle(catalogues, browser_pa
     page.select_option(f"#id_line-{meeting.pk}-status", "postponed")
     assert page.is_visible(f"#id_line-{meeting.pk}-reason")  # shown by roadmaps.js for «перенесено»
     page.fill(f"#id_line-{meeting.pk}-reason", "Собрание перенесено из-за карантина.")
-    _shot(page, "02-director-fills-report")
+    shot(page, "roadmaps-02-director-fills-report")
     page.click("button:has-text('Отправить на проверку')")
     page.wait_for_selector("text=Отчёт отправлен на проверку методисту.")
     assert page.inner_text("#report-status") == "на проверке"
     assert page.is_visible("a:has-text('Приказ о проведении КПК.pdf')")
-    _shot(page, "03-director-submitted")
+    shot(page, "roadmaps-03-director-submitted")
     _logout(page)
 
     # 3. The methodist finds it in the review queue and returns it with a comment on a line.
-    _login(page, base, "metod.browser")
-    _shot(page, "04-methodist-dashboard")
+    login(page, live_server, "metod.browser")
+    shot(page, "roadmaps-04-methodist-dashboard")
     page.click("text=На проверке:")
     page.click(f"text={school.name}")
     page.fill(f"#line-comment-{meeting.pk}", "Укажите новый срок проведения собрания.")
-    _shot(page, "05-methodist-review")
+    shot(page, "roadmaps-05-methodist-review")
     page.click("button:has-text('Вернуть на доработку')")
     page.wait_for_selector("text=Отчёт возвращён на доработку.")
     assert page.inner_text("#report-status") == "возвращён на доработку"
     _logout(page)
 
     # 4. The director sees the comment next to the line, fixes it and resubmits.
-    _login(page, base, "dir.browser")
+    login(page, live_server, "dir.browser")
     page.click("text=Открыть отчёт")
     assert page.is_visible("text=Укажите новый срок проведения собрания.")
-    _shot(page, "06-director-sees-comment")
+    shot(page, "roadmaps-06-director-sees-comment")
     page.fill(f"#id_line-{meeting.pk}-reason", "Собрание перенесено из-за карантина на 15 число следующего месяца.")
     page.click("button:has-text('Отправить на проверку')")
     page.wait_for_selector("text=Отчёт отправлен на проверку методисту.")
@@ -127,7 +110,7 @@ def test_director_and_methodist_complete_the_report_cycle(catalogues, browser_pa
     _logout(page)
 
     # 5. The methodist approves; the report is read-only and its history shows every step.
-    _login(page, base, "metod.browser")
+    login(page, live_server, "metod.browser")
     page.goto(f"{base}/roadmaps/reports/{report.pk}/")
     page.click("button:has-text('Утвердить отчёт')")
     page.wait_for_selector("text=Отчёт утверждён.")
@@ -136,7 +119,7 @@ def test_director_and_methodist_complete_the_report_cycle(catalogues, browser_pa
     history = page.inner_text("#history")
     for step in ("Отправлен на проверку", "Возвращён на доработку", "Утверждён", "Загружен файл"):
         assert step in history
-    _shot(page, "07-methodist-approved")
+    shot(page, "roadmaps-07-methodist-approved")
 
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED

@@ -11,7 +11,6 @@ import pytest
 from schools.models import RegistryEntry, RiskFactor, RiskProfileEntry
 from schools.selectors.directory import risk_factors_for_year
 from tests import factories as f
-from tests.browser.conftest import browser, login_fixture, page, shot_fixture  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +22,7 @@ def _risk_catalogue() -> None:
         RiskFactor.objects.get_or_create(version=2021, code=code, defaults={"name": name, "order": order})
 
 
-def test_methodist_filters_opens_card_and_sees_form_error(page, live_server, login, shot, methodist, school):  # noqa: F811
+def test_methodist_filters_opens_card_and_sees_form_error(page, live_server, login, shot, methodist, school):
     f.RegistryEntryFactory(school=school, academic_year=2020, category="shnor")
     shfnsu = f.SchoolFactory(municipality=school.municipality, name="МКОУ Нагольненская СШ")
     f.RegistryEntryFactory(school=shfnsu, academic_year=2020, category="shfnsu")

@@ -1,4 +1,6 @@
-"""Shared Playwright fixtures: Debian's Chromium (/usr/bin/chromium) against pytest-django's live_server.
+"""The one Playwright set-up of the suite: Debian's Chromium (/usr/bin/chromium) against pytest-django's
+live_server. tests/conftest.py loads it as a plugin, so every browser test anywhere under tests/ asks for
+`page`, `login` and `shot` by name, without importing them.
 
 Never `playwright install`: the machines have no internet; Playwright drives the system Chromium.
 Use them as::
