@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from schools.models import Municipality, School
 from schools.selectors import has_role, municipalities_for, schools_for
 
+from .exporters import ExportResult
 from .models import ImportJob, Role, User
 from .workbook import WorkbookError, check_zip, run_import
 
@@ -142,19 +143,21 @@ def template_job_create(*, user: User, municipality: Municipality | None) -> Imp
     return job
 
 
-def template_build(*, user: User, municipality: Municipality | None) -> bytes:
-    """The template for one municipality (or the user's whole scope), built right away."""
-    from .exporting import template_render
+def template_build(*, user: User, municipality: Municipality | None) -> ExportResult:
+    """The template for one municipality (or the user's whole scope, «vse»): (filename, type, bytes)."""
+    from .exports import WorkbookTemplateExporter
 
     if not can_download_template(user):
         raise PermissionDenied
     municipalities = template_municipalities_for(user)
     if municipality is not None:
         municipalities = municipalities.filter(pk=municipality.pk)
-    return template_render(
+    exporter = WorkbookTemplateExporter(
         schools=template_schools_for(user, municipality),
         municipalities=municipalities,
+        label=municipality.code if municipality else "vse",
     )
+    return exporter.render({})
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,7 +287,7 @@ def template_job_build(job_id: int) -> None:
     if job is None:
         return
     try:
-        content = template_build(user=job.user, municipality=job.municipality)
+        name, _type, content = template_build(user=job.user, municipality=job.municipality)
     except PermissionDenied:
         _fail(job, _("У пользователя больше нет права выгружать шаблон."))
         return
@@ -292,19 +295,12 @@ def template_job_build(job_id: int) -> None:
         logger.exception("Template build %s crashed", job_id)
         _fail(job, _("Внутренняя ошибка при формировании шаблона (задание №%(id)s).") % {"id": job_id})
         return
-    name = template_filename_for(job.municipality)
     job.output.save(name, ContentFile(content), save=False)
     job.original_name = name
     job.size = len(content)
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["output", "original_name", "size", "status", "finished_at"])
-
-
-def template_filename_for(municipality: Municipality | None) -> str:
-    from .exporting import template_filename
-
-    return template_filename(municipality.code if municipality else "vse")
 
 
 # Acknowledged after the run; a pool child killed mid-run (OOM, SIGKILL) puts the message back for the

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import apply_service_errors, message_service_errors
 
 from . import importing
-from .exporting import XLSX_CONTENT_TYPE, template_filename
+from .exporters import XLSX_CONTENT_TYPE, export_response
 from .models import ImportJob
 
 RECENT_JOBS = 20
@@ -160,10 +160,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
         if municipality is None:
             job = importing.template_job_create(user=request.user, municipality=None)
             return redirect("portal:import-template-job", pk=job.pk)
-        content = importing.template_build(user=request.user, municipality=municipality)
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{template_filename(municipality.code)}"'
-        return response
+        return export_response(importing.template_build(user=request.user, municipality=municipality))
     jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.TEMPLATE, user=request.user)[:5]
     return render(request, "portal/import_template.html", {"form": form, "jobs": jobs})
 

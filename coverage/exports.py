@@ -1,32 +1,25 @@
-"""xlsx export of the coverage tables (the exporter interface: render(...) -> (filename, type, bytes))."""
+"""xlsx export of the coverage tables (an exporter of `core.exporters`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from core.calendar import date_text, datetime_text
-from core.exporting import FORMULA_PREFIXES
-from core.workbook import ILLEGAL_CHARS_RE
+from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell
 
 from .selectors.tables import SCHOOL_TABLES, coverage_context
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def safe_cell(ws: Any, value: Any, *, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
-    """A cell whose text is never read as a formula: strings starting with = + - @ stay text."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+def _cell(ws: Any, value: Any, *, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=safe_cell(value))
     if bold:
         cell.font = Font(bold=True)
     if wrap:
@@ -34,10 +27,19 @@ def safe_cell(ws: Any, value: Any, *, bold: bool = False, wrap: bool = False) ->
     return cell
 
 
-class CoverageExporter:
+@register
+class CoverageExporter(Exporter):
     """The coverage page's tables as a workbook: indicators and activity types, then per school."""
 
-    def render(self, data: dict[str, Any], *, computed_at: dt.datetime | None = None) -> tuple[str, str, bytes]:
+    identifier = "coverage-xlsx"
+    verbose_name = gettext_lazy("Охват ШНОР/ШФНСУ (xlsx)")
+
+    def __init__(self, *, data: dict[str, Any], computed_at: dt.datetime | None = None) -> None:
+        self.data = data
+        self.computed_at = computed_at
+
+    def render(self, form_data: Mapping[str, Any]) -> ExportResult:
+        data, computed_at = self.data, self.computed_at
         ctx = coverage_context(data)
         wb = Workbook(write_only=True)
         period = f"{date_text(data['period']['from'])}–{date_text(data['period']['to'])}"
@@ -48,7 +50,7 @@ class CoverageExporter:
         ws.column_dimensions["B"].width = 18
         ws.column_dimensions["C"].width = 12
         ws.column_dimensions["D"].width = 12
-        row = lambda *values, bold=False: ws.append([safe_cell(ws, v, bold=bold) for v in values])  # noqa: E731
+        row = lambda *values, bold=False: ws.append([_cell(ws, v, bold=bold) for v in values])  # noqa: E731
         row(f"Охват ШНОР/ШФНСУ: {data['scope']['name']}, период {period}", bold=True)
         if stamp:
             row(f"Данные на {stamp}")
@@ -71,7 +73,7 @@ class CoverageExporter:
             headers.extend(f"{title}: {header}" for _, header, _ in columns)
         ws.column_dimensions["B"].width = 50
         ws.column_dimensions["E"].width = 40
-        ws.append([safe_cell(ws, h, bold=True, wrap=True) for h in headers])
+        ws.append([_cell(ws, h, bold=True, wrap=True) for h in headers])
         for s in ctx["school_rows"]:
             values: list[Any] = [
                 s["code"],
@@ -83,9 +85,9 @@ class CoverageExporter:
             ]
             for key, _, _ in SCHOOL_TABLES:
                 values.extend(s["tables"][key])
-            ws.append([safe_cell(ws, v) for v in values])
+            ws.append([_cell(ws, v) for v in values])
 
         buffer = io.BytesIO()
         wb.save(buffer)
         filename = f"ohvat_{data['scope']['code']}_{data['period']['from']}_{data['period']['to']}.xlsx"
-        return filename, XLSX_TYPE, buffer.getvalue()
+        return filename, XLSX_CONTENT_TYPE, buffer.getvalue()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.calendar import academic_year_bounds, academic_year_of, date_text
+from core.exporters import export_response
 from monitoring.selectors import Scope, scope_for_user, scopes_for_user
 from schools.models import Municipality, Region, RegistryEntry
 
@@ -158,7 +159,4 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     if date_from is None:
         raise Http404("Период указан неверно")
     snapshot = coverage_snapshot_ensure(scope=scope, date_from=date_from, date_to=date_to)
-    filename, content_type, content = CoverageExporter().render(snapshot.data, computed_at=snapshot.computed_at)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(CoverageExporter(data=snapshot.data, computed_at=snapshot.computed_at).render({}))

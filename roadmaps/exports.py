@@ -2,10 +2,10 @@
 `Мероприятия` sheet (so the file can be imported back) plus the school's name, its municipality and
 the report's status.
 
-The workbook is written with openpyxl `write_only` from `values_list(...).iterator()`: no model
-instances, no per-row queries, memory bounded by the chunk size rather than by the number of lines.
-Text cells go through `core.exporting.safe_text` (control characters stripped, a leading
-`= + - @` escaped), `Срок` is a real date.
+`ReportLinesExporter` (an exporter of `core.exporters`) writes the workbook with openpyxl
+`write_only` from `values_list(...).iterator()`: no model instances, no per-row queries, memory
+bounded by the chunk size rather than by the number of lines. Text cells go through
+`core.exporters.safe_cell`, `Срок` is a real date.
 """
 
 from __future__ import annotations
@@ -13,19 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from core.calendar import period_string
-from core.exporting import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header, safe_text
+from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell, write_export
+from core.exports import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header
 from core.models import Role, User
 from schools.models import School
 from schools.selectors import has_role, schools_for
@@ -116,7 +118,7 @@ def export_lines(
 
 @lru_cache(maxsize=FRAGMENT_CACHE)
 def _clean_text(value: str) -> str:
-    return safe_text(value)
+    return safe_cell(value)
 
 
 def _text(value: str | None) -> str:
@@ -143,6 +145,61 @@ def line_values(row: tuple[Any, ...], line_labels: dict[str, str], report_labels
     ]
 
 
+@register
+class ReportLinesExporter(Exporter):
+    """The report lines of these schools, quarters `period_from`..`period_to` of `form_data`
+    (inclusive, each optional), into a temporary file returned open; `count` is then the number of
+    lines written.
+
+    openpyxl lays out the workbook (styles, column widths, frozen header, the header row); the data
+    rows are streamed into the sheet's XML as the same inline-string and date cells openpyxl writes,
+    but without building an element tree per cell, which made 160,000 lines take minutes.
+    """
+
+    identifier = "report-lines"
+    verbose_name = _("Отчёты ОО: строки мероприятий (xlsx)")
+
+    def __init__(self, *, schools: QuerySet[School] | Iterable[int]) -> None:
+        self.schools = schools
+        self.count = 0
+
+    def render(self, form_data: Mapping[str, Any]) -> ExportResult:
+        period_from, period_to = form_data.get("period_from"), form_data.get("period_to")
+        line_labels = {str(k): str(v) for k, v in LineStatus.choices}
+        report_labels = {str(k): str(v) for k, v in ReportStatus.choices}
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(SHEET)
+        ws.freeze_panes = "A2"
+        for index, column in enumerate(COLUMNS, start=1):
+            width = EXTRA_WIDTHS.get(column) or WIDTHS.get(column, DEFAULT_WIDTH)
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.append(_header(ws, COLUMNS))
+        date_cell = WriteOnlyCell(ws, value=dt.date(2000, 1, 1))
+        date_cell.number_format = "DD.MM.YYYY"
+        date_style = date_cell.style_id  # registers the format in the workbook's styles
+        skeleton = io.BytesIO()
+        wb.save(skeleton)
+
+        rows = export_lines(schools=self.schools, period_from=period_from, period_to=period_to)
+        out = tempfile.TemporaryFile()
+        try:
+            self.count = _write_with_rows(
+                skeleton, out, rows.iterator(chunk_size=CHUNK_SIZE), line_labels, report_labels, date_style
+            )
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        return _lines_filename(period_from, period_to), XLSX_CONTENT_TYPE, out
+
+
+def _lines_filename(period_from: tuple[int, int] | None, period_to: tuple[int, int] | None) -> str:
+    """«otchety-oo-2021-Q1-2021-Q4.xlsx», as `ReportExportJob.filename`; an open bound is left out."""
+    bounds = [f"{year}-Q{quarter}" for year, quarter in (b for b in (period_from, period_to) if b is not None)]
+    return "-".join(["otchety-oo", *bounds]) + ".xlsx"
+
+
 def report_lines_export(
     *,
     path: str | os.PathLike,
@@ -151,40 +208,11 @@ def report_lines_export(
     period_to: tuple[int, int] | None = None,
 ) -> int:
     """Write the report lines of these schools (quarters `period_from`..`period_to`, inclusive) to
-    an xlsx file at `path`; return the number of lines written. The file appears whole or not at all.
-
-    openpyxl lays out the workbook (styles, column widths, frozen header, the header row); the data
-    rows are streamed into the sheet's XML as the same inline-string and date cells openpyxl writes,
-    but without building an element tree per cell, which made 160,000 lines take minutes.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    line_labels = {str(k): str(v) for k, v in LineStatus.choices}
-    report_labels = {str(k): str(v) for k, v in ReportStatus.choices}
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET)
-    ws.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        width = EXTRA_WIDTHS.get(column) or WIDTHS.get(column, DEFAULT_WIDTH)
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.append(_header(ws, COLUMNS))
-    date_cell = WriteOnlyCell(ws, value=dt.date(2000, 1, 1))
-    date_cell.number_format = "DD.MM.YYYY"
-    date_style = date_cell.style_id  # registers the format in the workbook's styles
-    skeleton = io.BytesIO()
-    wb.save(skeleton)
-
-    rows = export_lines(schools=schools, period_from=period_from, period_to=period_to)
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        count = _write_with_rows(
-            skeleton, partial, rows.iterator(chunk_size=CHUNK_SIZE), line_labels, report_labels, date_style
-        )
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    an xlsx file at `path`; return the number of lines written. The file appears whole or not at all."""
+    exporter = ReportLinesExporter(schools=schools)
+    _, _, content = exporter.render({"period_from": period_from, "period_to": period_to})
+    write_export(content, path)
+    return exporter.count
 
 
 SHEET_PART = "xl/worksheets/sheet1.xml"
@@ -223,7 +251,7 @@ def _row_xml(number: int, values: list[Any], date_style: int, fragments: dict[st
 
 def _write_with_rows(
     skeleton: io.BytesIO,
-    out: Path,
+    out: IO[bytes],
     rows: Iterable[tuple[Any, ...]],
     line_labels: dict[str, str],
     report_labels: dict[str, str],

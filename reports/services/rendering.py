@@ -13,7 +13,7 @@ from core.calendar import date_text, date_words
 
 from ..document import charts, document_build
 from ..document.pdf import render_pdf
-from ..exporters import ReferenceXlsxExporter
+from ..exports import ReferenceXlsxExporter
 from ..models import ReferenceTemplate
 
 
@@ -135,7 +135,7 @@ def outputs_build(
     pdf = bytes(pdf)
     step(2, "Формирование XLSX")
     stem = f"spravka-{template}-{doc['scope']['code']}"
-    _, _, xlsx = ReferenceXlsxExporter().render(doc=doc, filename_stem=stem)
+    _, _, xlsx = ReferenceXlsxExporter(doc=doc, filename_stem=stem).render({})
     return {"pdf": pdf, "xlsx": xlsx, "pages": pages, "doc": doc}
 
 

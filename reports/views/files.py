@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
 from schools.selectors import has_role, municipalities_for
 
 from .. import permissions, selectors, services
-from ..exporters import XLSX_TYPE, stream_zip
+from ..exports import stream_zip
 from ..forms import (
     ReferenceFilterForm,
 )
@@ -83,7 +84,7 @@ def version_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     if not version.xlsx:
         raise Http404("Таблицы этой версии ещё не сформированы")
-    response = HttpResponse(bytes(version.xlsx), content_type=XLSX_TYPE)
+    response = HttpResponse(bytes(version.xlsx), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(version, "xlsx")}"'
     return response
 

@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.exporters import XLSX_CONTENT_TYPE
+
 ALLOWED = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -28,7 +30,7 @@ ALLOWED = {
     "doc": "application/msword",
     "xls": "application/vnd.ms-excel",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_CONTENT_TYPE,
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }

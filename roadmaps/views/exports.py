@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.calendar import parse_period, period_choices
-from core.exporting import XLSX_CONTENT_TYPE
+from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
 
 from ..exports import can_export, export_jobs_for, export_schools_for

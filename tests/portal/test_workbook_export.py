@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from core.exporting import CONTRACT_SHEETS, safe_text
+from core.exports import CONTRACT_SHEETS
 from core.workbook import importers, run_import
 from schools.models import School
 from tests import factories as f
@@ -45,15 +45,6 @@ def test_contract_sheets_match_design_and_registered_importers():
     assert {k: list(v) for k, v in CONTRACT_SHEETS.items()} == CONTRACT
     for importer in importers():
         assert list(importer.columns) == CONTRACT[importer.sheet_name], importer.sheet_name
-
-
-def test_safe_text_escapes_formulas_and_strips_control_characters():
-    assert safe_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert safe_text("+7 (4722) 39-90-30") == "'+7 (4722) 39-90-30"
-    assert safe_text("-консультации") == "'-консультации"
-    assert safe_text("@SUM(A1)") == "'@SUM(A1)"
-    assert safe_text("Школа\x07 №\x1b1") == "Школа №1"
-    assert safe_text("МОУ «Журавлевская СОШ»") == "МОУ «Журавлевская СОШ»"
 
 
 @pytest.fixture

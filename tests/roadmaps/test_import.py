@@ -137,13 +137,13 @@ def test_wrong_direction_for_type_is_an_error(school, methodist):
 
 def test_exported_template_filled_in_imports(school, methodist):
     """The `export_template` workbook, with a Мероприятия row typed in from its drop-down lists."""
-    from core.exporting import template_render
+    from core.exports import WorkbookTemplateExporter
     from schools.models import Municipality, School
 
-    data = template_render(
+    _, _, data = WorkbookTemplateExporter(
         schools=School.objects.filter(pk=school.pk),
         municipalities=Municipality.objects.filter(pk=school.municipality_id),
-    )
+    ).render({})
     wb = openpyxl.load_workbook(io.BytesIO(data))
     for name in wb.sheetnames:
         if name not in ("Мероприятия", "Справочники"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.exporting import template_render
+from core.exports import WorkbookTemplateExporter
 from schools.models import Municipality, School
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         else:
             municipalities = Municipality.objects.all()
             schools = School.objects.all()
-        content = template_render(schools=schools, municipalities=municipalities)
+        _, _, content = WorkbookTemplateExporter(schools=schools, municipalities=municipalities).render({})
         try:
             out.write_bytes(content)
         except OSError as exc:

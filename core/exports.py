@@ -1,19 +1,18 @@
-"""The import workbook template: all sheets of the contract, catalogue drop-downs, the scope's
-schools filled in. Written with openpyxl `write_only`, so a region-wide file streams row by row.
-
-Every text cell is escaped: control characters are stripped and a leading `= + - @` gets an
-apostrophe, so a spreadsheet never evaluates user text as a formula (the importer removes it).
+"""The import workbook template (an exporter of `core.exporters`): all sheets of the contract,
+catalogue drop-downs, the scope's schools filled in. Written with openpyxl `write_only`, so a
+region-wide file streams row by row; every text cell goes through `safe_cell`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -21,10 +20,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.calendar import academic_year_bounds, academic_year_label, date_text
-from core.workbook import ILLEGAL_CHARS_RE
+from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell
 from schools.models import Category, CuratorAssignment, Municipality, PartnerAssignment, RegistryEntry, School
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The contract's sheets and header rows, exactly (DESIGN.md → Public contracts → Workbook).
 CONTRACT_SHEETS: dict[str, tuple[str, ...]] = {
@@ -90,23 +87,12 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Text safe for a cell: no XML-illegal characters, never read as a formula."""
-    text = ILLEGAL_CHARS_RE.sub("", value)
-    if text.startswith(FORMULA_PREFIXES):
-        text = "'" + text
-    return text
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, str):
-        return safe_text(value)
     if isinstance(value, bool):
         return "да" if value else "нет"
-    return value
+    return safe_cell(value)
 
 
 def _municipality_labels() -> dict[int, str]:
@@ -313,3 +299,23 @@ def template_render(*, schools: QuerySet[School], municipalities: QuerySet[Munic
 def template_filename(label: str | None = None) -> str:
     stamp = timezone.localdate().strftime("%Y-%m-%d")
     return f"shablon-{label}-{stamp}.xlsx" if label else f"shablon-{stamp}.xlsx"
+
+
+@register
+class WorkbookTemplateExporter(Exporter):
+    """The import workbook template with these schools and municipalities filled in; `label` (a
+    municipality's code, «vse») goes into the file name."""
+
+    identifier = "workbook-template"
+    verbose_name = _("Шаблон книги Excel для импорта")
+
+    def __init__(
+        self, *, schools: QuerySet[School], municipalities: QuerySet[Municipality], label: str | None = None
+    ) -> None:
+        self.schools = schools
+        self.municipalities = municipalities
+        self.label = label
+
+    def render(self, form_data: Mapping[str, Any]) -> ExportResult:
+        content = template_render(schools=self.schools, municipalities=self.municipalities)
+        return template_filename(self.label), XLSX_CONTENT_TYPE, content

@@ -1,28 +1,24 @@
-"""Exporters share one interface: `render(...) -> (filename, content_type, bytes)`."""
+"""The exports of analytical references: the tables of a reference as xlsx (an exporter of
+`core.exporters`), and a ZIP archive streamed file by file."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from core.exporting import safe_text
+from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell
 
 from .document import Table
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that Excel would read as a formula is written as text; control characters dropped."""
-    return safe_text(value) if isinstance(value, str) else value
 
 
 _INT = re.compile(r"^\d{1,9}$")
@@ -50,10 +46,19 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
-class ReferenceXlsxExporter:
+@register
+class ReferenceXlsxExporter(Exporter):
     """The tables of a reference, one sheet each, headed like the PDF (write-only, streamed rows)."""
 
-    def render(self, *, doc: dict[str, Any], filename_stem: str) -> tuple[str, str, bytes]:
+    identifier = "reference-xlsx"
+    verbose_name = _("Таблицы аналитической справки (xlsx)")
+
+    def __init__(self, *, doc: dict[str, Any], filename_stem: str) -> None:
+        self.doc = doc
+        self.filename_stem = filename_stem
+
+    def render(self, form_data: Mapping[str, Any]) -> ExportResult:
+        doc = self.doc
         wb = Workbook(write_only=True)
         used: set[str] = set()
         bold = Font(bold=True)
@@ -98,7 +103,7 @@ class ReferenceXlsxExporter:
                 ws.append(cells)
         buffer = io.BytesIO()
         wb.save(buffer)
-        return f"{filename_stem}.xlsx", XLSX_TYPE, buffer.getvalue()
+        return f"{self.filename_stem}.xlsx", XLSX_CONTENT_TYPE, buffer.getvalue()
 
 
 class _ChunkSink(io.RawIOBase):
