@@ -196,7 +196,7 @@ class ReportLinesExporter(Exporter):
 
 def _lines_filename(period_from: tuple[int, int] | None, period_to: tuple[int, int] | None) -> str:
     """«otchety-oo-2021-Q1-2021-Q4.xlsx», as `ReportExportJob.filename`; an open bound is left out."""
-    bounds = [f"{year}-Q{quarter}" for year, quarter in (b for b in (period_from, period_to) if b is not None)]
+    bounds = [period_string(*bound) for bound in (period_from, period_to) if bound is not None]
     return "-".join(["otchety-oo", *bounds]) + ".xlsx"
 
 
