@@ -326,7 +326,7 @@ def outsider_methodist(other_school):
 
 @pytest.fixture
 def quarter() -> tuple[int, int]:
-    from roadmaps.windows import current_quarter
+    from core.calendar import current_quarter
 
     return current_quarter()
 
@@ -334,8 +334,7 @@ def quarter() -> tuple[int, int]:
 @pytest.fixture
 def roadmap(school, quarter):
     """The school's roadmap for the current quarter's academic year, with three activities."""
-    from roadmaps.models import quarter_bounds
-    from roadmaps.services.reports import quarter_academic_year
+    from core.calendar import quarter_academic_year, quarter_bounds
 
     year, q = quarter
     roadmap = f.RoadmapFactory(school=school, academic_year=quarter_academic_year(year, q))
