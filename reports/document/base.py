@@ -1,0 +1,69 @@
+"""The state and shared pieces of a reference document (the sections are in methodical.py, roadmap.py,
+program.py; builder.py puts them together)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core.calendar import academic_year_of, date_text
+from core.numbers import format_count_percent
+
+from ..models import ScopeKind
+from .text import (
+    _dec,
+)
+
+
+class DocumentBase:
+    """What every section of a reference reads: the snapshot, the narrative, the precision."""
+
+    def __init__(self, *, snapshot: dict, narrative: dict, template: str, precision: int) -> None:
+        self.snapshot = snapshot
+        self.coverage = snapshot["coverage"]
+        self.narrative = narrative
+        self.template = template
+        self.places = precision
+        self.schools = self.coverage["schools"]
+        self.total = self.coverage["total"]
+        self.is_region = self.coverage["scope"]["kind"] == ScopeKind.REGION
+
+    def cp(self, count: int, total: int | None = None) -> str:
+        return format_count_percent(count, self.total if total is None else total, self.places)
+
+    def indicator(self, school_id: int | str, code: str) -> tuple[Decimal | None, int | None]:
+        entry = self.coverage["per_school"].get(str(school_id), {}).get("indicators", {}).get(code)
+        if not entry:
+            return None, None
+        return _dec(entry.get("value")), entry.get("denominator")
+
+    def school_label(self, school: dict) -> str:
+        """In a region-wide reference the municipality follows the name, unless the name says it."""
+        if self.is_region:
+            stem = (school["municipality"].split() or [""])[0][:6].lower()
+            if not stem or stem not in school["name"].lower():
+                return f"{school['name']} ({school['municipality']})"
+        return school["name"]
+
+    def period_text(self) -> str:
+        period = self.coverage["period"]
+        return f"с {date_text(period['from'])} по {date_text(period['to'])}"
+
+    def academic_year_text(self) -> str:
+        start = dt.date.fromisoformat(self.coverage["period"]["from"])
+        end = dt.date.fromisoformat(self.coverage["period"]["to"])
+        first, last = academic_year_of(start), academic_year_of(end)
+        if first == last:
+            return f"в {first}-{first + 1} учебном году"
+        return f"в период {self.period_text()}"
+
+    def indicators(self) -> list[dict[str, str]]:
+        return [
+            {"code": i["code"], "name": i["name"], "value": self.cp(i["count"])} for i in self.coverage["indicators"]
+        ]
+
+    def indicator_by_code(self, code: str) -> dict:
+        for item in self.coverage["indicators"]:
+            if item["code"] == code:
+                return item
+        return {"code": code, "count": 0, "school_ids": []}
