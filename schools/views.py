@@ -60,9 +60,9 @@ from .selectors.directory import (
     risk_year_choices,
     risk_years,
     school_card,
-    school_history,
     school_rows,
 )
+from .selectors.history import school_history
 
 HISTORY_LIMIT = 100
 CARD_SECTION_APPS = ("roadmaps", "monitoring", "reports")

@@ -17,7 +17,8 @@ from schools.models import (
     RiskLevel,
     RiskProfileEntry,
 )
-from schools.selectors.directory import risk_factors_for_year, school_history
+from schools.selectors.directory import risk_factors_for_year
+from schools.selectors.history import school_history
 from tests import factories as f
 
 
