@@ -10,9 +10,7 @@ from core.calendar import academic_year_of, date_text
 from core.numbers import format_count_percent
 
 from ..models import ScopeKind
-from .text import (
-    _dec,
-)
+from .text import _dec
 
 
 class DocumentBase:

@@ -8,12 +8,7 @@ from ..models import ReferenceTemplate
 from .methodical import MethodicalSections
 from .program import ProgramSections
 from .roadmap import RoadmapSections
-from .text import (
-    DEFAULT_TITLES,
-    Table,
-    genitive_authority,
-    lines,
-)
+from .text import DEFAULT_TITLES, Table, genitive_authority, lines
 
 
 class DocumentBuilder(MethodicalSections, RoadmapSections, ProgramSections):

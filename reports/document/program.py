@@ -9,11 +9,7 @@ from core.calendar import date_text, parse_period, quarter_text
 from core.numbers import format_number
 
 from .base import DocumentBase
-from .text import (
-    Table,
-    _h,
-    subject_short,
-)
+from .text import Table, _h, subject_short
 
 
 class ProgramSections(DocumentBase):

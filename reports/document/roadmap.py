@@ -7,10 +7,7 @@ from typing import Any
 from core.numbers import format_percent
 
 from .base import DocumentBase
-from .text import (
-    Table,
-    _h,
-)
+from .text import Table, _h
 
 
 class RoadmapSections(DocumentBase):

@@ -8,11 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.calendar import date_text
-from core.workbook import (
-    ImportContext,
-    RowError,
-    clean_text,
-)
+from core.workbook import ImportContext, RowError, clean_text
 
 from ..models import Municipality, Region
 

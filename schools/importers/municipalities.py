@@ -7,14 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.workbook import (
-    ImportContext,
-    RowError,
-    SheetImporter,
-    normalize_name,
-    parse_text,
-    register,
-)
+from core.workbook import ImportContext, RowError, SheetImporter, normalize_name, parse_text, register
 
 from ..models import Municipality, Region
 from .common import _apply, _field_names, _municipalities_by_code, _regions, _seen

@@ -8,15 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.workbook import (
-    ImportContext,
-    RowError,
-    SheetImporter,
-    parse_bool,
-    parse_int,
-    parse_text,
-    register,
-)
+from core.workbook import ImportContext, RowError, SheetImporter, parse_bool, parse_int, parse_text, register
 
 from ..models import Municipality, School
 from .common import BATCH_SIZE, _apply, _empty, _field_names, _seen

@@ -432,7 +432,7 @@ def _rich_card(school, n):
 @pytest.mark.parametrize("n", [1, 8])
 def test_card_query_count_is_bounded(client, methodist, school, n, monkeypatch, django_assert_max_num_queries):
     """This app's part of the card (the other apps' sections are measured below, with it)."""
-    monkeypatch.setattr("schools.views.CARD_SECTION_APPS", ())
+    monkeypatch.setattr("schools.views.card.CARD_SECTION_APPS", ())
     _rich_card(school, n)
     client.force_login(methodist)
     with django_assert_max_num_queries(24):
@@ -532,7 +532,7 @@ def test_curator_choices_are_the_regions_curators_and_unassigned_ones(client, me
 
 
 def test_card_history_shows_the_latest_changes_only(client, methodist, school, monkeypatch):
-    monkeypatch.setattr("schools.views.HISTORY_LIMIT", 3)
+    monkeypatch.setattr("schools.views.card.HISTORY_LIMIT", 3)
     for year in (2018, 2019, 2020):
         f.RegistryEntryFactory(school=school, academic_year=year, included_on=dt.date(year, 9, 1))
     client.force_login(methodist)
