@@ -140,24 +140,8 @@ class CampaignValuesForm(forms.Form):
                 "readonly": readonly,
             }
             if ind.kind == IndicatorKind.RATIO:
-                default = school.pupils_count if ind.denominator_default == "pupils" else school.teachers_count
-                self.fields[den_name] = forms.IntegerField(
-                    label=f"{ind.name}: из",
-                    required=False,
-                    min_value=1,
-                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 1}),
-                    error_messages={
-                        "invalid": f"«{ind.name}: из»: введите целое число.",
-                        "min_value": f"«{ind.name}: из»: знаменатель должен быть больше нуля.",
-                    },
-                )
-                self.initial[den_name] = current.denominator if current and current.denominator else default
                 row["denominator"] = den_name
-                row["hint"] = (
-                    "по умолчанию — число обучающихся ОО"
-                    if ind.denominator_default == "pupils"
-                    else "по умолчанию — число педагогов ОО"
-                )
+                row["hint"] = self._add_denominator(ind, den_name, current)
             elif ind.kind == IndicatorKind.AVERAGE:
                 low, high = SCALES.get(ind.procedure, (Decimal(0), Decimal(100)))
                 row["hint"] = f"от {low} до {high}"
@@ -177,6 +161,26 @@ class CampaignValuesForm(forms.Form):
                     if name in self.fields:
                         self.fields[name].disabled = True
             self.rows.append(row)
+
+    def _add_denominator(self, ind: Indicator, name: str, current: IndicatorValue | None) -> str:
+        """The «из» field of a ratio indicator, filled with the stored or the school's default
+        denominator; returns the hint saying which default applies."""
+        school = self.school
+        default = school.pupils_count if ind.denominator_default == "pupils" else school.teachers_count
+        self.fields[name] = forms.IntegerField(
+            label=f"{ind.name}: из",
+            required=False,
+            min_value=1,
+            widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 1}),
+            error_messages={
+                "invalid": f"«{ind.name}: из»: введите целое число.",
+                "min_value": f"«{ind.name}: из»: знаменатель должен быть больше нуля.",
+            },
+        )
+        self.initial[name] = current.denominator if current and current.denominator else default
+        if ind.denominator_default == "pupils":
+            return "по умолчанию — число обучающихся ОО"
+        return "по умолчанию — число педагогов ОО"
 
     def bound_rows(self) -> list[dict[str, Any]]:
         return [

@@ -209,38 +209,42 @@ def activity_lines(school_ids: list[int], date_from: dt.date, date_to: dt.date) 
     )
     labels = dict(LineStatus.choices)
     result: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for (
-        school_id,
-        title,
-        direction,
-        type_name,
-        year,
-        quarter,
-        started_on,
-        finished_on,
-        due_on,
-        status,
-        text,
-        participants,
-        reason,
-    ) in rows:
-        result[str(school_id)].append(
-            {
-                "title": title,
-                "direction": direction,
-                "type": type_name or "",
-                "quarter": period_string(year, quarter),
-                "started_on": started_on.isoformat() if started_on else None,
-                "finished_on": finished_on.isoformat() if finished_on else None,
-                "due_on": due_on.isoformat() if due_on else None,
-                "status": status,
-                "status_label": str(labels.get(status, "")) if status else "",
-                "result": text,
-                "participants": participants,
-                "reason": reason,
-            }
-        )
+    for school_id, *line in rows:
+        result[str(school_id)].append(_line_entry(*line, labels=labels))
     return dict(result)
+
+
+def _line_entry(
+    title: str,
+    direction: str,
+    type_name: str | None,
+    year: int,
+    quarter: int,
+    started_on: dt.date | None,
+    finished_on: dt.date | None,
+    due_on: dt.date | None,
+    status: str,
+    text: str,
+    participants: Any,
+    reason: str,
+    *,
+    labels: dict[str, Any],
+) -> dict[str, Any]:
+    """One report line as the snapshot stores it (JSON: dates as ISO strings)."""
+    return {
+        "title": title,
+        "direction": direction,
+        "type": type_name or "",
+        "quarter": period_string(year, quarter),
+        "started_on": started_on.isoformat() if started_on else None,
+        "finished_on": finished_on.isoformat() if finished_on else None,
+        "due_on": due_on.isoformat() if due_on else None,
+        "status": status,
+        "status_label": str(labels.get(status, "")) if status else "",
+        "result": text,
+        "participants": participants,
+        "reason": reason,
+    }
 
 
 def exclusions(*, scope_kind: str, scope_code: str, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
