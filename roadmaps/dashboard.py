@@ -19,7 +19,7 @@ from .selectors import (
     school_statuses,
     status_counts,
 )
-from .windows import deadlines_by_region, default_deadline
+from .selectors.windows import deadlines_by_region, default_deadline
 
 
 def _director_panel(user: User) -> dict | None:

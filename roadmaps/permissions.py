@@ -13,7 +13,7 @@ from schools.models import CuratorAssignment, School
 from schools.selectors import _memberships
 
 from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
-from .windows import report_window_open
+from .selectors.windows import report_window_open
 
 
 def acts_as(user: User, school: School, *roles: str) -> bool:

@@ -12,8 +12,8 @@ from core.calendar import current_quarter, previous_quarter
 from schools.models import Region
 
 from .models import ReportReminder, ReportStatus, ReportTransition, RoadmapTransition
+from .selectors.windows import deadlines_by_region, default_deadline
 from .services import notifications
-from .windows import deadlines_by_region, default_deadline
 
 
 @shared_task(acks_late=False, ignore_result=True)

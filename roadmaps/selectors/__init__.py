@@ -14,8 +14,7 @@ from core.models import Role, User
 from schools.models import Municipality, RegistryEntry, School
 from schools.selectors import school_scope_q, schools_for
 
-from .models import ActivityReport, Evidence, QuarterlyReport, ReportStatus, ReviewComment, Roadmap
-from .services.reports import LINE_FIELDS
+from ..models import ActivityReport, Evidence, QuarterlyReport, ReportStatus, ReviewComment, Roadmap
 from .windows import deadlines_by_region, default_deadline
 
 # Statuses of a school for a quarter, as the dashboards show them.
@@ -34,6 +33,9 @@ REPORT_BADGES = {
     ReportStatus.RETURNED: "warning",
     ReportStatus.APPROVED: "success",
 }
+
+# The fields of a report line a school fills in (its history and the edit conflicts compare these).
+LINE_FIELDS = ("status", "started_on", "finished_on", "result", "participants", "reason")
 
 
 def roadmaps_for(user: User) -> QuerySet[Roadmap]:

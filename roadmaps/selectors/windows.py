@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.calendar import quarter_bounds
 
-from .models import QuarterDeadline, QuarterlyReport
+from ..models import QuarterDeadline, QuarterlyReport
 
 
 def default_deadline(year: int, quarter: int) -> dt.date:

@@ -34,10 +34,10 @@ from ..models import (
     Roadmap,
 )
 from ..permissions import acts_as
-from ..windows import deadline_for, report_deadline, report_window_open
+from ..selectors import LINE_FIELDS
+from ..selectors.windows import deadline_for, report_deadline, report_window_open
 from .evidence import CheckedFile, check_upload
 
-LINE_FIELDS = ("status", "started_on", "finished_on", "result", "participants", "reason")
 NEEDS_REASON = (LineStatus.NOT_DONE, LineStatus.POSTPONED)
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 

@@ -33,7 +33,7 @@ from ..selectors import (
     school_statuses,
     status_counts,
 )
-from ..windows import deadlines_by_region, default_deadline
+from ..selectors.windows import deadlines_by_region, default_deadline
 from .common import REVIEW_ROLES, _int, _period_filter
 
 

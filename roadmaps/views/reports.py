@@ -30,8 +30,8 @@ from ..selectors import (
     reports_for,
     roadmaps_for,
 )
+from ..selectors.windows import report_deadline, report_window_open
 from ..services.evidence import ACCEPT_ATTR, ALLOWED_LABEL
-from ..windows import report_deadline, report_window_open
 from .common import LINE_BADGES, REVIEW_ROLES, _int
 
 

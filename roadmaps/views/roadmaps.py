@@ -31,7 +31,7 @@ from ..selectors import (
     roadmap_activity_counts,
     roadmaps_for,
 )
-from ..windows import default_deadline
+from ..selectors.windows import default_deadline
 from .common import ROADMAP_BADGES, _int
 
 

@@ -193,7 +193,7 @@ def test_director_cannot_edit_draft_after_deadline_but_methodist_can(school, dir
 
 def test_deadline_is_configurable_per_region(school, director, methodist):
     from roadmaps.models import QuarterDeadline
-    from roadmaps.windows import report_deadline
+    from roadmaps.selectors.windows import report_deadline
 
     roadmap = f.RoadmapFactory(school=school, academic_year=2020)
     report = services.report_create(roadmap=roadmap, year=2021, quarter=1, user=methodist)
