@@ -121,7 +121,8 @@ class ListFilterSet(django_filters.FilterSet):
         parts = []
         for name, errors in self.form.errors.items():
             label = self.form.fields[name].label if name in self.form.fields else ""
-            parts.extend(f"{label} — {error}" if label else str(error) for error in errors)
+            # A message that already names its field («Период с») is not prefixed with the label again.
+            parts.extend(str(error) if not label or f"«{label}»" in error else f"{label} — {error}" for error in errors)
         return "; ".join(parts)
 
     @property

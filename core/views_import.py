@@ -17,9 +17,9 @@ from core.forms import apply_service_errors, message_service_errors
 
 from . import importing
 from .exporters import XLSX_CONTENT_TYPE, export_response
+from .filters import ImportJobFilterSet
+from .lists import list_page
 from .models import ImportJob
-
-RECENT_JOBS = 20
 
 
 def _max_mb() -> str:
@@ -77,11 +77,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 return redirect("portal:import-detail", pk=job.pk)
     else:
         form = UploadForm()
-    jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.IMPORT)[:RECENT_JOBS]
+    filterset = ImportJobFilterSet(
+        request.GET,
+        queryset=importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.IMPORT),
+        request=request,
+    )
+    listing = list_page(request, filterset)
     return render(
         request,
         "portal/import_list.html",
-        {"form": form, "jobs": jobs, "max_mb": _max_mb()},
+        {"form": form, "listing": listing, "filter_form": filterset.form, "page": listing.page, "max_mb": _max_mb()},
     )
 
 

@@ -15,7 +15,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.filters import UserFilterSet
 from core.forms import LoginForm
+from core.lists import list_page
 from core.models import Role, User
 from schools.selectors import _memberships, has_role, roles_of
 
@@ -55,8 +57,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     from core.selectors import users_for
 
-    users = users_for(request.user)
-    return render(request, "portal/user_list.html", {"users": users})
+    filterset = UserFilterSet(request.GET, queryset=users_for(request.user), request=request)
+    listing = list_page(request, filterset)
+    return render(request, "portal/user_list.html", {"listing": listing, "form": filterset.form, "page": listing.page})
 
 
 @never_cache

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.forms import date_field, use_text_dates
 
-from .models import AnalyticalReference, ApprovalKind, ReferenceStatus, ReferenceTemplate
+from .models import AnalyticalReference, ApprovalKind, ReferenceTemplate
 
 VERIFY_MAX_BYTES = settings.VERIFY_UPLOAD_MAX_BYTES
 
@@ -120,20 +120,6 @@ class SignForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(label="Что исправить", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReferenceFilterForm(forms.Form):
-    template = forms.ChoiceField(
-        label="Шаблон", required=False, choices=[("", "Все шаблоны"), *ReferenceTemplate.choices]
-    )
-    status = forms.ChoiceField(label="Статус", required=False, choices=[("", "Все статусы"), *ReferenceStatus.choices])
-    municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
-    date_from = date_field("Период с", required=False, attrs={"class": "form-control form-control-sm"})
-    date_to = date_field("Период по", required=False, attrs={"class": "form-control form-control-sm"})
-
-    def __init__(self, *args, municipalities=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = [("", "Все муниципалитеты"), *((m.pk, m.name) for m in municipalities)]
 
 
 class VerifyUploadForm(forms.Form):

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import apply_service_errors
+from core.lists import list_page
 from core.models import Role
 from schools.models import Municipality, Region
 from schools.selectors import has_role, municipalities_for, regions_for, schools_for
 
 from .. import permissions as perm
+from ..filters import CampaignFilterSet, IndicatorFilterSet
 from ..forms import CampaignForm, CampaignValuesForm
 from ..selectors import (
     Scope,
@@ -38,7 +40,11 @@ from ..services import (
 @require_GET
 def indicator_list(request: HttpRequest) -> HttpResponse:
     """The indicator catalogue: code, name, kind, unit, who enters it (edited in the admin)."""
-    return render(request, "monitoring/indicator_list.html", {"indicators": indicators_list()})
+    filterset = IndicatorFilterSet(request.GET, queryset=indicators_list(), request=request)
+    listing = list_page(request, filterset)
+    return render(
+        request, "monitoring/indicator_list.html", {"listing": listing, "form": filterset.form, "page": listing.page}
+    )
 
 
 # --- campaigns ----------------------------------------------------------------------------------
@@ -47,8 +53,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(campaigns_for(request.user).order_by("-deadline", "name"))
+    filterset = CampaignFilterSet(request.GET, queryset=campaigns_for(request.user), request=request)
+    listing = list_page(request, filterset)
+    campaigns = list(listing.rows)
     completeness = campaign_completeness(request.user, campaigns)
+    today = timezone.localdate()
     rows = []
     for c in campaigns:
         schools = completeness.get(c.pk, [])
@@ -57,7 +66,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 "campaign": c,
                 "schools": len(schools),
                 "complete": sum(1 for s in schools if s["complete"]),
-                "open": c.deadline >= timezone.localdate(),
+                "open": c.deadline >= today,
                 "single": schools[0] if len(schools) == 1 else None,
             }
         )
@@ -65,6 +74,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         request,
         "monitoring/campaign_list.html",
         {
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
             "rows": rows,
             "can_manage": perm.can_manage_campaigns(request.user),
             "can_view": perm.can_view_campaigns(request.user),

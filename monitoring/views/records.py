@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.calendar import date_text
 from core.forms import apply_service_errors
+from core.lists import list_page
 from core.models import Role
 from schools.selectors import has_role, municipalities_for, schools_for
 
 from .. import permissions as perm
+from ..filters import ResultFilterSet, VisitFilterSet
 from ..forms import ResultForm, VisitForm
 from ..selectors import (
     municipality_dynamics,
@@ -32,7 +33,6 @@ from ..services import (
     visit_delete,
     visit_save,
 )
-from ._common import PAGE_SIZE
 
 # --- visits -------------------------------------------------------------------------------------
 
@@ -40,21 +40,25 @@ from ._common import PAGE_SIZE
 @login_required
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    visits = visits_for(request.user)
-    school_id = request.GET.get("school", "")
-    if school_id.isdigit():
-        visits = visits.filter(school_id=int(school_id))
-    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = VisitFilterSet(request.GET, queryset=visits_for(request.user), request=request)
+    listing = list_page(request, filterset)
     return render(
         request,
         "monitoring/visit_list.html",
         {
-            "page": page,
-            "schools": schools_for(request.user).order_by("name").only("pk", "name"),
-            "school_id": int(school_id) if school_id.isdigit() else None,
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
+            "school_id": _chosen_school(filterset),
             "can_record": perm.can_record_visits(request.user),
         },
     )
+
+
+def _chosen_school(filterset) -> int | None:
+    """The school the list is filtered by (for the «record» and «dynamics» links)."""
+    school = filterset.form.cleaned_data.get("school") if filterset.is_valid() else None
+    return school.pk if school else None
 
 
 @login_required
@@ -120,22 +124,16 @@ def visit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def result_list(request: HttpRequest) -> HttpResponse:
-    results = results_for(request.user)
-    school_id = request.GET.get("school", "")
-    procedure = request.GET.get("procedure", "")
-    if school_id.isdigit():
-        results = results.filter(school_id=int(school_id))
-    if procedure:
-        results = results.filter(procedure=procedure)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = ResultFilterSet(request.GET, queryset=results_for(request.user), request=request)
+    listing = list_page(request, filterset)
     return render(
         request,
         "monitoring/result_list.html",
         {
-            "page": page,
-            "schools": schools_for(request.user).order_by("name").only("pk", "name"),
-            "school_id": int(school_id) if school_id.isdigit() else None,
-            "procedure": procedure,
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
+            "school_id": _chosen_school(filterset),
             "can_enter": perm.can_enter_results(request.user),
             "municipalities": municipalities_for(request.user).order_by("name"),
         },

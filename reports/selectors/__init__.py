@@ -51,35 +51,15 @@ def references_for(user: User, *, roles: tuple[str, ...] = VIEW_ROLES) -> QueryS
     )
 
 
-def reference_list(
-    user: User,
-    *,
-    template: str = "",
-    status: str = "",
-    municipality_id: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> QuerySet[AnalyticalReference]:
-    """The list page: the user's references filtered; a period filter keeps references lying inside it."""
-    qs = references_for(user)
-    if template:
-        qs = qs.filter(template=template)
-    if status:
-        qs = qs.filter(status=status)
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    if date_from:
-        qs = qs.filter(date_from__gte=date_from)
-    if date_to:
-        qs = qs.filter(date_to__lte=date_to)
+def reference_list(user: User) -> QuerySet[AnalyticalReference]:
+    """The list page's rows: the user's references with their latest signed version."""
     latest_signed = ReferenceVersion.objects.filter(reference=OuterRef("pk"), signed_at__isnull=False).exclude(
         pdf_sha256=""
     )
-    qs = qs.annotate(
+    return references_for(user).annotate(
         signed_version_id=Subquery(latest_signed.order_by("-number").values("pk")[:1]),
         signed_version_number=Subquery(latest_signed.order_by("-number").values("number")[:1]),
     )
-    return qs.order_by("-date_to", "region__name", "municipality__name", "-id")
 
 
 def versions_of(reference: AnalyticalReference) -> QuerySet[ReferenceVersion]:

@@ -14,13 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
-from schools.selectors import has_role, municipalities_for
+from schools.selectors import has_role
 
 from .. import permissions, selectors, services
 from ..exports import stream_zip
-from ..forms import (
-    ReferenceFilterForm,
-)
+from ..filters import ReferenceFilterSet
 from ..models import ReferenceVersion, RenderJob
 from .common import _filename
 
@@ -95,16 +93,8 @@ def signed_zip(request: HttpRequest) -> StreamingHttpResponse:
     """Signed PDFs of the filtered list as one ZIP, streamed one file at a time."""
     if not (request.user.is_superuser or has_role(request.user, *permissions.ZIP_ROLES)):
         raise PermissionDenied("Архив подписанных справок доступен координатору и руководителю.")
-    form = ReferenceFilterForm(request.GET or None, municipalities=municipalities_for(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    references = selectors.reference_list(
-        request.user,
-        template=filters.get("template") or "",
-        status=filters.get("status") or "",
-        municipality_id=filters.get("municipality"),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
+    filterset = ReferenceFilterSet(request.GET, queryset=selectors.reference_list(request.user), request=request)
+    references = filterset.qs if filterset.is_valid() else filterset.unfiltered()
     versions = list(selectors.signed_versions_for(request.user, references))
     if not versions:
         messages.info(request, "Подписанных справок по выбранным условиям нет.")

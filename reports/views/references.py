@@ -11,15 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import apply_service_errors, message_service_errors
+from core.lists import ListPage, filtered_queryset, paginate
 from schools.selectors import has_role, municipalities_for
 
 from .. import permissions, selectors, services
 from ..document import TEMPLATE_FIELDS, document_build
+from ..filters import ReferenceFilterSet
 from ..forms import (
     NarrativeForm,
     RecommendationFormSet,
     ReferenceCreateForm,
-    ReferenceFilterForm,
     ReturnForm,
     SignForm,
 )
@@ -33,26 +34,22 @@ from .common import _reference, _require_viewer
 def reference_list(request: HttpRequest) -> HttpResponse:
     """The user's references; the coordinator sees every municipality of the region with filters."""
     _require_viewer(request)
-    municipalities = list(municipalities_for(request.user).order_by("name"))
-    form = ReferenceFilterForm(request.GET or None, municipalities=municipalities)
-    if len(municipalities) < 2:
-        del form.fields["municipality"]
-    filters = form.cleaned_data if form.is_valid() else {}
-    references = selectors.reference_list(
-        request.user,
-        template=filters.get("template") or "",
-        status=filters.get("status") or "",
-        municipality_id=filters.get("municipality"),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
+    filterset = ReferenceFilterSet(
+        request.GET,
+        queryset=selectors.reference_list(request.user),
+        request=request,
+        with_municipality=municipalities_for(request.user)[:2].count() > 1,
     )
+    references = filtered_queryset(request, filterset)
+    listing = ListPage(filter=filterset, page=paginate(request, references))
     signed_count = selectors.signed_versions_for(request.user, references).count()
     return render(
         request,
         "reports/reference_list.html",
         {
-            "references": references,
-            "form": form,
+            "listing": listing,
+            "form": filterset.form,
+            "page": listing.page,
             "can_create": permissions.can_create(request.user),
             "can_zip": request.user.is_superuser or has_role(request.user, *permissions.ZIP_ROLES),
             "signed_count": signed_count,
