@@ -16,7 +16,7 @@ from core.models import ImportJob
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "portal", "schools", "roadmaps", "monitoring", "reports")
+APPS = ("core", "portal", "schools", "roadmaps", "monitoring", "coverage", "reports")
 HUGE = "9" * 30
 
 
