@@ -21,6 +21,7 @@ from core.calendar import (
     quarter_text,
 )
 from core.forms import message_service_errors
+from core.lists import paginate
 from core.models import Role
 from schools.selectors import has_role, regions_for
 
@@ -51,7 +52,7 @@ def status_board(request: HttpRequest) -> HttpResponse:
         else []
     )
     filter_key = request.GET.get("status") or ""
-    shown = [s for s in statuses if s.key == filter_key] if filter_key else statuses
+    shown = paginate(request, [s for s in statuses if s.key == filter_key] if filter_key else statuses)
     recent = [current_quarter()]
     for _i in range(11):
         recent.append(previous_quarter(*recent[-1]))
@@ -67,7 +68,8 @@ def status_board(request: HttpRequest) -> HttpResponse:
         request,
         "roadmaps/status_board.html",
         {
-            "statuses": shown,
+            "statuses": shown.object_list,
+            "page": shown,
             "counts": status_counts(statuses),
             "total": len(statuses),
             "table": table,

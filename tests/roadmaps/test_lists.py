@@ -103,3 +103,22 @@ def test_municipality_choices_are_the_users_own(client, methodist, municipality,
     assert set(response.context["form"].fields["municipality"].queryset) == {municipality}
     response = client.get(reverse(name), {"municipality": other_school.municipality_id})
     assert "Фильтр не применён" in response.content.decode()
+
+
+def test_status_board_pages_its_schools_and_counts_them_all(client, coordinator, region, quarter):
+    from core.calendar import quarter_academic_year
+
+    year, q = quarter
+    municipality = f.MunicipalityFactory(region=region)
+    for i in range(30):
+        school = f.SchoolFactory(municipality=municipality, name=f"Школа {i:02d}")
+        f.RegistryEntryFactory(school=school, academic_year=quarter_academic_year(year, q))
+        f.RoadmapFactory(school=school, academic_year=quarter_academic_year(year, q))
+    client.force_login(coordinator)
+    url = reverse("roadmaps:status-board")
+    first = client.get(url, {"period": f"{year}-Q{q}"})
+    assert first.context["total"] == 30
+    assert len(first.context["statuses"]) == 25
+    second = client.get(url, {"period": f"{year}-Q{q}", "page": 9})
+    assert len(second.context["statuses"]) == 5
+    assert "Показано 26–30 из 30" in second.content.decode()
