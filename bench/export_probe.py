@@ -36,7 +36,8 @@ def main(username: str, out: str) -> None:
 
     from bench.runner import QueryCounter
     from core.models import User
-    from roadmaps.exports import export_schools_for, report_lines_export
+    from roadmaps.exports import report_lines_export
+    from roadmaps.selectors.exports import export_schools_for
 
     user = User.objects.get(username=username)
     schools = export_schools_for(user)

@@ -28,17 +28,14 @@ from openpyxl.utils import get_column_letter
 from core.calendar import period_string
 from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell, write_export
 from core.exports import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header
-from core.models import Role, User
 from schools.models import School
-from schools.selectors import has_role, schools_for
 
-from .models import ActivityReport, LineStatus, ReportExportJob, ReportStatus
+from .models import ActivityReport, LineStatus, ReportStatus
 from .services.reports import NEEDS_REASON
 
 SHEET = "Мероприятия"
 EXTRA_COLUMNS = ("Наименование ОО", "Муниципалитет", "Статус отчёта")
 COLUMNS: tuple[str, ...] = CONTRACT_SHEETS[SHEET] + EXTRA_COLUMNS
-EXPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.METHODIST)
 CHUNK_SIZE = 2000
 FRAGMENT_CACHE = 100_000  # distinct texts kept escaped (names, titles, labels repeat across lines)
 EXTRA_WIDTHS = {"Наименование ОО": 48, "Статус отчёта": 22, "Квартал": 10, "Статус": 14}
@@ -60,22 +57,7 @@ FIELDS = (
 )
 
 
-# --- selectors -----------------------------------------------------------------------------
-
-
-def can_export(user: User) -> bool:
-    return has_role(user, *EXPORT_ROLES)
-
-
-def export_schools_for(user: User) -> QuerySet[School]:
-    """The schools whose reports this user may export: a methodist's municipality, a coordinator's
-    region, everything for an admin."""
-    return schools_for(user, roles=EXPORT_ROLES)
-
-
-def export_jobs_for(user: User) -> QuerySet[ReportExportJob]:
-    """The user's own exports (a file holds their scope's data, so nobody else gets it)."""
-    return ReportExportJob.objects.filter(user=user)
+# --- the lines ------------------------------------------------------------------------------
 
 
 def period_q(period_from: tuple[int, int] | None, period_to: tuple[int, int] | None, prefix: str = "report__") -> Q:

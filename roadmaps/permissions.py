@@ -10,10 +10,14 @@ from django.utils import timezone
 
 from core.models import Role, User
 from schools.models import CuratorAssignment, School
-from schools.selectors import _memberships
+from schools.selectors import _memberships, has_role
 
 from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 from .selectors.windows import report_window_open
+
+# Who may export report lines (each within their scope: a methodist's municipality, a
+# coordinator's region, everything for an admin).
+EXPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.METHODIST)
 
 
 def acts_as(user: User, school: School, *roles: str) -> bool:
@@ -72,3 +76,7 @@ def can_edit_report(user: User, report: QuarterlyReport) -> bool:
     if not acts_as(user, school, Role.DIRECTOR):
         return False
     return report.status == ReportStatus.RETURNED or report_window_open(report)
+
+
+def can_export(user: User) -> bool:
+    return has_role(user, *EXPORT_ROLES)

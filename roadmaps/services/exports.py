@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from core.calendar import check_quarter
 from core.models import User
 
-from ..exports import can_export, export_schools_for, report_lines_export
+from ..exports import report_lines_export
 from ..models import ReportExportJob, export_output_path
+from ..permissions import can_export
+from ..selectors.exports import export_schools_for
 
 logger = logging.getLogger(__name__)
 

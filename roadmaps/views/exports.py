@@ -14,8 +14,9 @@ from core.calendar import parse_period, period_choices
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
 
-from ..exports import can_export, export_jobs_for, export_schools_for
 from ..models import QuarterlyReport, ReportExportJob
+from ..permissions import can_export
+from ..selectors.exports import export_jobs_for, export_schools_for
 from ..services.exports import report_export_create
 
 JOBS_SHOWN = 20

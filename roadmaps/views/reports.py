@@ -17,11 +17,10 @@ from core.models import Role
 from schools.selectors import has_role
 
 from .. import services
-from ..exports import can_export
 from ..filters import ReportFilterSet
 from ..forms import LineForm
 from ..models import QuarterlyReport, ReportStatus
-from ..permissions import acts_as, can_edit_report
+from ..permissions import acts_as, can_edit_report, can_export
 from ..selectors import (
     REPORT_BADGES,
     evidence_for,
