@@ -101,6 +101,7 @@ def test_visit_dates_are_typed_as_russian_dates(client, methodist, municipality)
     assert [v.pk for v in response.context["page"].object_list] == [visits[2].pk, visits[1].pk]
     html = client.get(reverse("monitoring:visit-list"), {"date_from": "31.02.2021"}).content.decode()
     assert "существующую дату в формате ДД.ММ.ГГГГ" in html
+    assert 'aria-describedby="id_date_from_error"' in html and 'id="id_date_from_error"' in html
 
 
 def test_results_filter_by_year_and_sort_by_average(client, methodist, municipality):
