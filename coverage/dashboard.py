@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.calendar import academic_year_label, academic_year_of
 from core.models import Role, User
 from core.numbers import format_count_percent
+from core.registry import home_panels
 from monitoring.selectors import Scope
 from schools.models import Municipality, Region, RegistryEntry
 from schools.selectors import municipalities_for, regions_for, roles_of
@@ -20,6 +21,7 @@ from .permissions import COVERAGE_VIEWERS
 from .services import coverage_snapshot_ensure
 
 
+@home_panels.register(order=35)
 def panels(user: User) -> list[dict]:
     roles = roles_of(user)
     if not roles & set(COVERAGE_VIEWERS) or Role.ADMIN in roles:

@@ -4,12 +4,14 @@ completeness (the coverage panel: coverage/dashboard.py). A fixed number of quer
 from __future__ import annotations
 
 from core.models import Role, User
+from core.registry import home_panels
 from schools.selectors import roles_of
 
 from .permissions import CAMPAIGN_VIEWERS
 from .selectors import campaign_completeness, open_campaigns_for
 
 
+@home_panels.register(order=30)
 def panels(user: User) -> list[dict]:
     roles = roles_of(user)
     result: list[dict] = []

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.calendar import academic_year_of
 from core.models import User
+from core.registry import demo_loaders
 from schools.models import Municipality, School
 
 from .models import AssessmentResult, Campaign, Indicator, IndicatorValue, MethodicalVisit
@@ -141,6 +142,7 @@ def _upsert(model, user: User | None, lookup: dict, values: dict):
     return obj
 
 
+@demo_loaders.register(order=30)
 def load() -> None:
     with transaction.atomic():
         schools = {s.code: s for s in School.objects.filter(code__regex=r"^(BEL|VLG|BRY)-")}

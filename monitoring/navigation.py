@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role
+from core.registry import register_navigation
 
 # With many items the bar folds these into one «Мониторинг» dropdown (portal/context_processors.py).
 GROUP = _("Мониторинг")
@@ -11,3 +12,5 @@ ITEMS = [
     (_("Посещения"), "monitoring:visit-list", (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.CURATOR, Role.ADMIN)),
     (_("Результаты"), "monitoring:result-list", None),
 ]
+
+register_navigation(ITEMS, group=GROUP, order=30, source=__name__)

@@ -1,15 +1,14 @@
-"""Navigation bar: each app contributes the items its roles may use (`<app>/navigation.py`)."""
+"""Navigation bar: each app contributes the items its roles may use (`<app>/navigation.py`, registered
+in `core.registry.navigation`)."""
 
 from __future__ import annotations
-
-from importlib import import_module
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from core.registry import navigation as nav_sections
 from schools.selectors import _memberships, roles_of
 
-NAV_APPS = ("schools", "roadmaps", "monitoring", "coverage", "reports", "portal")
 # Up to this many items the bar stays flat; beyond it, apps that declare a GROUP fold their items into
 # a dropdown, so a coordinator's thirteen items fit on one line at 1366 px.
 MAX_FLAT_ITEMS = 7
@@ -22,13 +21,9 @@ def navigation(request: HttpRequest) -> dict:
     roles = roles_of(user)
     items = []
     groups: list[tuple[str | None, list[dict]]] = []
-    for app in NAV_APPS:
-        try:
-            module = import_module(f"{app}.navigation")
-        except ModuleNotFoundError:
-            continue
+    for section in nav_sections:
         app_items = []
-        for label, url_name, allowed in module.ITEMS:
+        for label, url_name, allowed in section.items:
             if allowed is None or roles & set(allowed):
                 try:
                     url = reverse(url_name)
@@ -36,7 +31,7 @@ def navigation(request: HttpRequest) -> dict:
                     continue
                 app_items.append({"label": label, "url": url, "active": False})
         items += app_items
-        group = getattr(module, "GROUP", None)
+        group = section.group
         if group and groups and groups[-1][0] == group:  # two apps under one heading: one dropdown
             groups[-1][1].extend(app_items)
         else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -19,9 +17,8 @@ from core.filters import UserFilterSet
 from core.forms import LoginForm
 from core.lists import list_page
 from core.models import Role, User
+from core.registry import home_panels
 from schools.selectors import _memberships, has_role, roles_of
-
-DASHBOARD_APPS = ("schools", "roadmaps", "monitoring", "coverage", "reports")
 
 
 class LoginView(auth_views.LoginView):
@@ -33,14 +30,11 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each app contributes dashboard panels for the roles it serves (`<app>/dashboard.py`)."""
+    """Each app contributes dashboard panels for the roles it serves (`<app>/dashboard.py`, registered
+    in `core.registry.home_panels`)."""
     panels = []
-    for app in DASHBOARD_APPS:
-        try:
-            module = import_module(f"{app}.dashboard")
-        except ModuleNotFoundError:
-            continue
-        panels.extend(module.panels(request.user))
+    for app_panels in home_panels:
+        panels.extend(app_panels(request.user))
     panels.sort(key=lambda p: p.get("order", 100))
     return render(
         request,

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.db.models import Count, Q, Window
 
 from core.models import Role, User
+from core.registry import home_panels
 from schools.selectors import has_role
 
 from . import permissions, selectors
 from .models import ReferenceStatus
 
 
+@home_panels.register(order=40)
 def panels(user: User) -> list[dict]:
     if not (user.is_superuser or has_role(user, *selectors.VIEW_ROLES)):
         return []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.models import User
+from core.registry import demo_loaders
 
 from . import services
 from .models import AnalyticalReference, ReferenceVersion
@@ -112,6 +113,7 @@ def _render_now(version: ReferenceVersion) -> bool:
     return ReferenceVersion.objects.filter(pk=version.pk).exclude(pdf_sha256="").exists()
 
 
+@demo_loaders.register(order=40)
 def load() -> None:
     _belgorod()
     _bryansk()

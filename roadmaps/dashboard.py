@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.calendar import academic_year_label, academic_year_of, current_quarter, period_string, quarter_academic_year
 from core.models import Role, User
+from core.registry import home_panels
 from schools.selectors import has_role, schools_for
 
 from .models import QuarterlyReport, Roadmap
@@ -117,6 +118,7 @@ def _coordinator_panel(user: User) -> dict:
     }
 
 
+@home_panels.register(order=20)
 def panels(user: User) -> list[dict]:
     result = []
     if has_role(user, Role.DIRECTOR):

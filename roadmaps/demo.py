@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
 from core.models import User
+from core.registry import demo_loaders
 from schools.models import Region, School
 
 from .models import (
@@ -551,6 +552,7 @@ def _evidence(report: QuarterlyReport, user: User | None, count: int = 2, when: 
             Evidence.history.filter(id=evidence.pk).update(history_date=when)
 
 
+@demo_loaders.register(order=20)
 @transaction.atomic
 def load() -> None:
     """Create (or leave in place) the demo roadmaps and reports."""

@@ -8,6 +8,7 @@ user may see the school; the queries here are scoped again all the same.
 from __future__ import annotations
 
 from core.models import User
+from core.registry import school_card_sections
 from schools.models import School
 
 from .selectors import REPORT_BADGES, reports_for, roadmap_activity_counts, roadmaps_for
@@ -15,6 +16,7 @@ from .selectors import REPORT_BADGES, reports_for, roadmap_activity_counts, road
 ROADMAP_BADGES = {"draft": "info", "submitted": "primary", "returned": "warning", "approved": "success"}
 
 
+@school_card_sections.register(order=20)
 def sections(user: User, school: School) -> list[dict]:
     roadmaps = list(roadmap_activity_counts(roadmaps_for(user).filter(school=school)).order_by("-academic_year"))
     reports = list(reports_for(user).filter(roadmap__school=school).order_by("-year", "-quarter")[:40])

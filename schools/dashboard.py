@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from core.calendar import academic_year_label
 from core.models import Role, User
+from core.registry import home_panels
 
 from .models import Category, CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from .selectors import _memberships, roles_of, schools_for
 from .selectors.directory import active_curators_q, registry_year_with_data
 
 
+@home_panels.register(order=10)
 def panels(user: User) -> list[dict]:
     roles = roles_of(user)
     memberships = _memberships(user)

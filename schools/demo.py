@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from core.models import Membership, Role, User
+from core.registry import demo_loaders, demo_logins
 
 from .models import (
     Category,
@@ -379,6 +380,7 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, 
     return obj, False
 
 
+@demo_loaders.register(order=10)
 @transaction.atomic
 def load() -> None:
     """Create or bring up to date the demo organisations, registry, assignments and users."""
@@ -482,6 +484,7 @@ def _user(u: DemoUser) -> User:
     return user
 
 
+@demo_logins.register(order=10)
 def user_lines() -> list[tuple[str, str, str, str]]:
     """(role, login, password, scope) of every demo user, for the `load_demo` printout."""
     region_names = dict(REGIONS)

@@ -1,8 +1,8 @@
 """Workbook import framework: one `.xlsx` file, several sheets, one transaction.
 
-Each app declares its sheets in `<app>/importers.py` as `SheetImporter` subclasses decorated with
-`@register`. `run_import` checks the file before openpyxl reads it (size, zip structure, entry
-count, uncompressed size and compression ratio), then cleans and writes the sheets it knows in
+Each app declares its sheets in `<app>/importers.py` (found by autodiscovery) as `SheetImporter`
+subclasses decorated with `@register`. `run_import` checks the file before openpyxl reads it (size, zip
+structure, entry count, uncompressed size and compression ratio), then cleans and writes the sheets it knows in
 `order` inside one `transaction.atomic()`. Any error anywhere, or a dry run, rolls everything back,
 so nothing is ever half-written. Errors are reported per cell: `Показатели!C7: …`.
 
@@ -32,7 +32,6 @@ from .parsing import (
 )
 from .reading import NOT_XLSX, WorkbookError, check_zip, open_workbook, read_upload
 from .runner import (
-    IMPORTER_MODULES,
     Change,
     ImportContext,
     ImportIssue,
@@ -47,7 +46,6 @@ from .runner import (
 
 __all__ = [
     "ILLEGAL_CHARS_RE",
-    "IMPORTER_MODULES",
     "NOT_XLSX",
     "Change",
     "ImportContext",

@@ -9,7 +9,6 @@ so nothing is ever half-written. Errors are reported per cell: `Показате
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -17,6 +16,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -25,9 +25,6 @@ from .parsing import RowError, is_empty, normalize_name
 from .reading import WorkbookError, _cell, _cell_text, _safe_rows, _setting, open_workbook, read_upload
 
 logger = logging.getLogger(__name__)
-
-# Apps whose `importers` module registers sheets; missing modules are skipped.
-IMPORTER_MODULES = ("schools.importers", "roadmaps.importers", "monitoring.importers")
 
 DEFAULT_MAX_ROWS = 20_000
 
@@ -140,15 +137,12 @@ def register(cls: type[SheetImporter]) -> type[SheetImporter]:
 
 
 def load_importers() -> None:
+    """Import every installed app's `importers` module (`CoreConfig.ready()` already did, through
+    `core.registry.autodiscover`); an import error inside one propagates instead of hiding its sheets."""
     global _modules_loaded
     if _modules_loaded:
         return
-    for module in IMPORTER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    autodiscover_modules("importers")
     _modules_loaded = True
 
 

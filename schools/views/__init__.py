@@ -7,13 +7,12 @@ Views are thin: every object comes through the user's scope (`schools_for`, so a
 from __future__ import annotations
 
 from .assignments import curator_assign, curator_unassign, partner_assign, partner_end
-from .card import CARD_SECTION_APPS, HISTORY_LIMIT, school_detail
+from .card import HISTORY_LIMIT, school_detail
 from .directory import registry_list, school_list
 from .registry import registry_create, registry_edit, school_exclude
 from .risks import cause_create, cause_delete, cause_edit, risk_profile_edit
 
 __all__ = [
-    "CARD_SECTION_APPS",
     "cause_create",
     "cause_delete",
     "cause_edit",

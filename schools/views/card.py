@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.models import User
+from core.registry import school_card_sections
 
 from ..models import RiskFactor, School
 from ..permissions import can_edit_school
@@ -28,21 +27,12 @@ from .common import _school
 HISTORY_LIMIT = 100
 
 
-CARD_SECTION_APPS = ("roadmaps", "monitoring", "reports")
-
-
 def _card_sections(user: User, school: School) -> list[dict]:
-    """Sections other apps add to the card through `<app>.school_card.sections(user, school)`."""
+    """Sections other apps add to the card (`<app>/school_card.py`, registered in
+    `core.registry.school_card_sections`)."""
     sections: list[dict] = []
-    for app in CARD_SECTION_APPS:
-        module_name = f"{app}.school_card"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        sections.extend(module.sections(user, school))
+    for app_sections in school_card_sections:
+        sections.extend(app_sections(user, school))
     sections.sort(key=lambda s: s.get("order", 100))
     return sections
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 
 import pytest
 
+from core.registry import demo_loaders
 from reports.models import AnalyticalReference, ReferenceVersion
 
 from .conftest import pdf_text, squash
 
 
 def _load_all() -> None:
-    for name in ("schools.demo", "roadmaps.demo", "monitoring.demo", "reports.demo"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        module.load()
+    for load in demo_loaders:
+        load()
 
 
 @pytest.mark.django_db

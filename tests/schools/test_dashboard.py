@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.calendar import academic_year_of
+from core.registry import home_panels
 from schools import dashboard
 from tests import factories as f
 
@@ -84,12 +85,11 @@ def test_admin_panel_totals(admin_user, school, other_school):
 
 
 @pytest.mark.parametrize("role", ["director", "curator", "methodist", "coordinator", "head", "admin_user"])
-def test_home_with_schools_panels_bounded_queries(client, request, monkeypatch, role, django_assert_max_num_queries):
+def test_home_with_schools_panels_bounded_queries(client, request, role, django_assert_max_num_queries):
     """The home page with only this app's panels (the other apps test their own)."""
-    monkeypatch.setattr("portal.views.DASHBOARD_APPS", ("schools",))
     user = request.getfixturevalue(role)
     client.force_login(user)
-    with django_assert_max_num_queries(15):
+    with home_panels.restricted_to("schools"), django_assert_max_num_queries(15):
         response = client.get(reverse("portal:home"))
     assert response.status_code == 200
 

@@ -430,12 +430,13 @@ def _rich_card(school, n):
 
 
 @pytest.mark.parametrize("n", [1, 8])
-def test_card_query_count_is_bounded(client, methodist, school, n, monkeypatch, django_assert_max_num_queries):
+def test_card_query_count_is_bounded(client, methodist, school, n, django_assert_max_num_queries):
     """This app's part of the card (the other apps' sections are measured below, with it)."""
-    monkeypatch.setattr("schools.views.card.CARD_SECTION_APPS", ())
+    from core.registry import school_card_sections
+
     _rich_card(school, n)
     client.force_login(methodist)
-    with django_assert_max_num_queries(24):
+    with school_card_sections.restricted_to("schools"), django_assert_max_num_queries(24):
         response = client.get(reverse("schools:school-detail", args=[school.pk]))
     assert response.status_code == 200
     assert len(response.context["registry"]) == n
@@ -451,22 +452,23 @@ def test_card_with_all_sections_query_count_is_bounded(client, methodist, school
     assert response.status_code == 200
 
 
-def test_card_renders_sections_of_other_apps(client, director, school, monkeypatch):
-    import sys
-    import types
+def test_card_renders_sections_of_other_apps(client, director, school, request):
+    from core.registry import school_card_sections
 
-    module = types.ModuleType("reports.school_card")
-    module.sections = lambda user, s: [
-        {
-            "template": "schools/includes/card_section.html",
-            "title": "Аналитические справки",
-            "order": 5,
-            "anchor": "references",
-            "columns": ["Справка", "Статус"],
-            "rows": [[f"Справка по {s.code}", "подписана"]],
-        }
-    ]
-    monkeypatch.setitem(sys.modules, "reports.school_card", module)
+    def sections(user, s):
+        return [
+            {
+                "template": "schools/includes/card_section.html",
+                "title": "Аналитические справки",
+                "order": 5,
+                "anchor": "references",
+                "columns": ["Справка", "Статус"],
+                "rows": [[f"Справка по {s.code}", "подписана"]],
+            }
+        ]
+
+    school_card_sections.register(sections, order=50, source="reports.school_card")
+    request.addfinalizer(lambda: school_card_sections.unregister(sections))
     client.force_login(director)
     response = client.get(reverse("schools:school-detail", args=[school.pk]))
     sections = response.context["sections"]

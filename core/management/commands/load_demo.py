@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.core.management.base import BaseCommand
 
-# Each app's demo module, loaded in this order when it exists; schools first, as the others find
-# its organisations and users by code and username.
-DEMO_MODULES = ("schools.demo", "roadmaps.demo", "monitoring.demo", "reports.demo")
+from core.registry import demo_loaders, demo_logins
 
 
 class Command(BaseCommand):
     help = "Загрузить демонстрационные данные (повторный запуск ничего не меняет) и вывести демо-логины."
 
     def handle(self, *args, **options) -> None:
-        from schools import demo as schools_demo
-
-        for name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                self.stderr.write(f"{name}: модуль не найден, пропущен")
-                continue
-            module.load()
-            self.stderr.write(f"{name}: загружено")
-        for line in schools_demo.user_lines():
-            self.stdout.write("\t".join(line))
+        # Each app's `demo.py` registers its loader; schools' comes first, as the others find its
+        # organisations and users by code and username.
+        for entry in demo_loaders.entries():
+            entry.item()
+            self.stderr.write(f"{entry.source}: загружено")
+        for user_lines in demo_logins:
+            for line in user_lines():
+                self.stdout.write("\t".join(line))
