@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -19,9 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell
-from schools.models import Category, CuratorAssignment, Municipality, PartnerAssignment, RegistryEntry, School
+from core.registry import Catalogue, template_catalogues, template_rows
 
 # The contract's sheets and header rows, exactly (DESIGN.md → Public contracts → Workbook).
 CONTRACT_SHEETS: dict[str, tuple[str, ...]] = {
@@ -95,40 +95,7 @@ def _value(value: Any) -> Any:
     return safe_cell(value)
 
 
-def _municipality_labels() -> dict[int, str]:
-    """How the workbook names each municipality: its name, or its code where another municipality
-    (in another region) has the same name, so that the importer can tell them apart."""
-    from core.workbook import normalize_name
-
-    rows = list(Municipality.objects.values_list("pk", "code", "name"))
-    seen: dict[str, int] = {}
-    for _pk, _code, name in rows:
-        seen[normalize_name(name)] = seen.get(normalize_name(name), 0) + 1
-    return {pk: (name if seen[normalize_name(name)] == 1 else code) for pk, code, name in rows}
-
-
-def _catalogues(municipalities: Sequence[Municipality], labels: dict[int, str]) -> dict[str, list[str]]:
-    """Catalogue name → the values offered in drop-downs (Russian names, which the importer accepts)."""
-    from monitoring.models import Indicator, Procedure
-    from roadmaps.models import ActivityType, Direction, LineStatus
-
-    return {
-        "Категории": [str(label) for _v, label in Category.choices],
-        "Направления": list(Direction.objects.order_by("order").values_list("name", flat=True)),
-        "Виды мероприятий": list(
-            ActivityType.objects.filter(is_active=True)
-            .order_by("direction__order", "order")
-            .values_list("name", flat=True)
-        ),
-        "Показатели": list(Indicator.objects.order_by("order", "code").values_list("name", flat=True)),
-        "Процедуры": [str(label) for _v, label in Procedure.choices],
-        "Статусы": [str(label) for _v, label in LineStatus.choices],
-        "Муниципалитеты": [labels[m.pk] for m in municipalities],
-        "Да/нет": ["да", "нет"],
-    }
-
-
-# Which catalogue feeds which column.
+# Which catalogue feeds which column (the catalogues' values come from the apps).
 VALIDATED_COLUMNS = {
     ("ОО", "Муниципалитет"): "Муниципалитеты",
     ("ОО", "Школа-лидер"): "Да/нет",
@@ -165,27 +132,31 @@ def _row(ws: Any, values: Iterable[Any]) -> list[WriteOnlyCell]:
     return cells
 
 
-def _overlaps(start: dt.date, end: dt.date | None, year_start: dt.date, year_end: dt.date) -> bool:
-    return start <= year_end and (end is None or end >= year_start)
+@dataclass
+class TemplateScope:
+    """What one template is filled with: these schools and municipalities (querysets of the app that owns
+    them); `cache` lets an app share what its catalogues and its rows both need."""
+
+    schools: QuerySet
+    municipalities: QuerySet
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
-def template_render(*, schools: QuerySet[School], municipalities: QuerySet[Municipality]) -> bytes:
-    """The workbook template with these schools and municipalities filled in."""
-    municipality_list = list(municipalities.select_related("region").order_by("region__name", "name"))
-    schools = (
-        schools.select_related("municipality")
-        .prefetch_related(
-            Prefetch("registry_entries", queryset=RegistryEntry.objects.order_by("academic_year")),
-            Prefetch("curator_assignments", queryset=CuratorAssignment.objects.order_by("assigned_on", "pk")),
-            Prefetch(
-                "partner_assignments",
-                queryset=PartnerAssignment.objects.select_related("leader").order_by("date_from", "pk"),
-            ),
-        )
-        .order_by("municipality__name", "code")
-    )
-    labels = _municipality_labels()
-    catalogues = _catalogues(municipality_list, labels)
+def _yes_no(scope: TemplateScope) -> list[str]:
+    return ["да", "нет"]
+
+
+template_catalogues.register(Catalogue("Да/нет", _yes_no), order=100)
+
+
+def template_render(*, schools: QuerySet, municipalities: QuerySet) -> bytes:
+    """The workbook template with these schools and municipalities filled in.
+
+    The sheets and headers are the contract's; the drop-downs and rows come from the apps
+    (`core.registry.template_catalogues` and `template_rows`, registered by their `importers.py`).
+    """
+    scope = TemplateScope(schools=schools, municipalities=municipalities)
+    catalogues = {catalogue.title: catalogue.values(scope) for catalogue in template_catalogues}
 
     wb = Workbook(write_only=True)
     ranges: dict[str, str] = {}
@@ -209,7 +180,7 @@ def template_render(*, schools: QuerySet[School], municipalities: QuerySet[Munic
         ws = sheets[name]
         for index, column in enumerate(columns, start=1):
             catalogue = VALIDATED_COLUMNS.get((name, column))
-            if catalogue is None:
+            if catalogue is None or catalogue not in ranges:
                 continue
             letter = get_column_letter(index)
             dv = DataValidation(
@@ -225,64 +196,11 @@ def template_render(*, schools: QuerySet[School], municipalities: QuerySet[Munic
             ws.data_validations.append(dv)
         ws.append(_header(ws, columns))
 
-    ws = sheets["Муниципалитеты"]
-    for m in municipality_list:
-        ws.append(_row(ws, [m.code, m.name, m.region.code, m.region.name, m.authority, m.head_name]))
-
-    ws_schools, ws_registry = sheets["ОО"], sheets["Реестр"]
-    for school in schools:
-        ws_schools.append(
-            _row(
-                ws_schools,
-                [
-                    school.code,
-                    school.name,
-                    labels[school.municipality_id],
-                    school.kind,
-                    school.director_name,
-                    school.teachers_count,
-                    school.pupils_count,
-                    school.is_leader,
-                ],
-            )
-        )
-        entries = list(school.registry_entries.all())
-        if not entries:
-            ws_registry.append(_row(ws_registry, [school.code]))
-        for entry in entries:
-            year_start, year_end = academic_year_bounds(entry.academic_year)
-            curator = next(
-                (
-                    c.full_name
-                    for c in school.curator_assignments.all()
-                    if _overlaps(c.assigned_on, c.unassigned_on, year_start, year_end)
-                ),
-                "",
-            )
-            leader = next(
-                (
-                    p.leader.code
-                    for p in school.partner_assignments.all()
-                    if _overlaps(p.date_from, p.date_to, year_start, year_end)
-                ),
-                "",
-            )
-            ws_registry.append(
-                _row(
-                    ws_registry,
-                    [
-                        school.code,
-                        academic_year_label(entry.academic_year),
-                        entry.get_category_display(),
-                        entry.basis,
-                        date_text(entry.included_on),
-                        date_text(entry.excluded_on),
-                        entry.exclusion_reason,
-                        curator,
-                        leader,
-                    ],
-                )
-            )
+    for rows_of in template_rows:
+        for name, rows in rows_of(scope).items():
+            ws = sheets[name]
+            for values in rows:
+                ws.append(_row(ws, values))
 
     catalogue_ws.append(_header(catalogue_ws, catalogues))
     depth = max(len(values) for values in catalogues.values())
@@ -309,9 +227,7 @@ class WorkbookTemplateExporter(Exporter):
     identifier = "workbook-template"
     verbose_name = _("Шаблон книги Excel для импорта")
 
-    def __init__(
-        self, *, schools: QuerySet[School], municipalities: QuerySet[Municipality], label: str | None = None
-    ) -> None:
+    def __init__(self, *, schools: QuerySet, municipalities: QuerySet, label: str | None = None) -> None:
         self.schools = schools
         self.municipalities = municipalities
         self.label = label

@@ -18,15 +18,14 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.models import Municipality, School
-from schools.selectors import has_role, municipalities_for, schools_for
-
 from .exporters import ExportResult
+from .memberships import has_role
 from .models import ImportJob, Role, User
+from .organisations import organisations
 from .workbook import WorkbookError, check_zip, run_import
 
 logger = logging.getLogger(__name__)
@@ -56,12 +55,19 @@ def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     return qs.filter(user=user)
 
 
-def template_municipalities_for(user: User) -> QuerySet[Municipality]:
-    return municipalities_for(user, roles=TEMPLATE_ROLES).select_related("region").order_by("region__name", "name")
+def template_municipalities_for(user: User) -> QuerySet:
+    """The municipalities whose template this user may download."""
+    return (
+        organisations()
+        .municipalities(user, roles=TEMPLATE_ROLES)
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
 
 
-def template_schools_for(user: User, municipality: Municipality | None) -> QuerySet[School]:
-    qs = schools_for(user, roles=TEMPLATE_ROLES)
+def template_schools_for(user: User, municipality: Model | None) -> QuerySet:
+    """The schools of a template: the user's, in this municipality (or in all of theirs)."""
+    qs = organisations().schools(user, roles=TEMPLATE_ROLES)
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
     return qs
@@ -133,7 +139,7 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
     return job
 
 
-def template_job_create(*, user: User, municipality: Municipality | None) -> ImportJob:
+def template_job_create(*, user: User, municipality: Model | None) -> ImportJob:
     """Queue the build of a template for a whole scope (a region or everything)."""
     if not can_download_template(user):
         raise PermissionDenied
@@ -143,7 +149,7 @@ def template_job_create(*, user: User, municipality: Municipality | None) -> Imp
     return job
 
 
-def template_build(*, user: User, municipality: Municipality | None) -> ExportResult:
+def template_build(*, user: User, municipality: Model | None) -> ExportResult:
     """The template for one municipality (or the user's whole scope, «vse»): (filename, type, bytes)."""
     from .exports import WorkbookTemplateExporter
 

@@ -6,7 +6,8 @@ installed app (run by `CoreConfig.ready()`, so at start-up):
 - `<app>/dashboard.py`: `@home_panels.register(order=…)` on `panels(user) -> list[dict]`;
 - `<app>/navigation.py`: `navigation.register(NavSection(items=…, group=…), order=…)`;
 - `<app>/school_card.py`: `@school_card_sections.register(order=…)` on `sections(user, school) -> list[dict]`;
-- `<app>/importers.py`: `@core.workbook.register` on its `SheetImporter` classes (ordered by their `order`);
+- `<app>/importers.py`: `@core.workbook.register` on its `SheetImporter` classes (ordered by their `order`),
+  and `template_catalogues.register(Catalogue(…), order=…)` for the drop-downs of the import template;
 - `<app>/demo.py`: `@demo_loaders.register(order=…)` on `load()`; `@demo_logins.register(order=…)` on a
   function returning (role, login, password, scope) lines for the `load_demo` printout.
 
@@ -18,7 +19,7 @@ Contributions are used in their registered `order` (ties: registration order, th
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -40,25 +41,26 @@ class Entry(Generic[T]):
 class Registry(Generic[T]):
     """Contributions of one kind, each with an explicit order."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, key: Callable[[T], Any] | None = None) -> None:
         self.name = name
         self._entries: list[Entry[T]] = []
+        self._key = key or _key
 
     def register(self, item: T | None = None, *, order: int, source: str | None = None) -> Any:
         """Register `item` (or, used as `@registry.register(order=…)`, the decorated function).
 
-        Registering the same function again (a re-imported module) replaces the earlier entry.
+        Registering the same item again (a re-imported module) replaces the earlier entry.
         """
         if item is None:
             return lambda fn: self.register(fn, order=order, source=source)
         source = source or getattr(item, "__module__", "") or ""
-        key = _key(item)
-        self._entries = [e for e in self._entries if _key(e.item) != key]
+        key = self._key(item)
+        self._entries = [e for e in self._entries if self._key(e.item) != key]
         self._entries.append(Entry(order=order, item=item, source=source))
         return item
 
     def unregister(self, item: T) -> None:
-        self._entries = [e for e in self._entries if _key(e.item) != _key(item)]
+        self._entries = [e for e in self._entries if self._key(e.item) != self._key(item)]
 
     def entries(self) -> list[Entry[T]]:
         """The entries in their order (stable: equal orders keep registration order)."""
@@ -99,7 +101,7 @@ class NavSection:
 
 
 home_panels: Registry[Callable[[Any], list[dict]]] = Registry("home panels")
-navigation: Registry[NavSection] = Registry("navigation")
+navigation: Registry[NavSection] = Registry("navigation", key=lambda section: section.source)
 school_card_sections: Registry[Callable[[Any, Any], list[dict]]] = Registry("school-card sections")
 demo_loaders: Registry[Callable[[], None]] = Registry("demo data")
 demo_logins: Registry[Callable[[], list[tuple[str, ...]]]] = Registry("demo logins")
@@ -108,9 +110,24 @@ demo_logins: Registry[Callable[[], list[tuple[str, ...]]]] = Registry("demo logi
 def register_navigation(items: Sequence, *, order: int, group: Any = None, source: str) -> NavSection:
     """Register an app's navigation items (`source`: the registering module, `__name__`)."""
     section = NavSection(items=items, group=group, source=source)
-    navigation._entries = [e for e in navigation._entries if e.source != source]
     navigation.register(section, order=order, source=source)
     return section
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A drop-down list of the import template: its title on the hidden catalogue sheet (the columns it
+    feeds are the contract's, `core.exports.VALIDATED_COLUMNS`) and its values for the template's
+    scope (`values(scope) -> list[str]`)."""
+
+    title: str
+    values: Callable[[Any], list[str]]
+
+
+# The import template (core/exports.py): each app's `importers.py` registers the catalogues of its
+# sheets, and the app owning the organisations the rows it fills in (`rows(scope) -> {sheet: rows}`).
+template_catalogues: Registry[Catalogue] = Registry("template catalogues", key=lambda c: c.title)
+template_rows: Registry[Callable[[Any], dict[str, Iterable[Sequence[Any]]]]] = Registry("template rows")
 
 
 def autodiscover() -> None:

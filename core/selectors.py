@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from schools.selectors import _memberships
-
+from .memberships import memberships_of
 from .models import Membership, Role, User
 
 
@@ -17,9 +16,9 @@ def users_for(user: User) -> QuerySet[User]:
             queryset=Membership.objects.select_related("school", "municipality", "region"),
         )
     )
-    if user.is_superuser or any(m.role == Role.ADMIN for m in _memberships(user)):
+    if user.is_superuser or any(m.role == Role.ADMIN for m in memberships_of(user)):
         return qs
-    region_ids = [m.region_id for m in _memberships(user) if m.role == Role.COORDINATOR]
+    region_ids = [m.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR]
     return qs.filter(
         Q(memberships__region_id__in=region_ids)
         | Q(memberships__municipality__region_id__in=region_ids)

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from core.calendar import date_text
+from core.registry import Catalogue, template_catalogues
 from core.workbook import (
     ImportContext,
     RowError,
@@ -238,3 +239,15 @@ class VisitImporter(SheetImporter):
             obj.visitors, obj.outcome = r.visitors, r.outcome
             obj.save()
         return created, updated
+
+
+# The drop-downs of the import template (core/exports.py) for the Показатели and Результаты sheets.
+template_catalogues.register(
+    Catalogue(
+        "Показатели", lambda scope: list(Indicator.objects.order_by("order", "code").values_list("name", flat=True))
+    ),
+    order=40,
+)
+template_catalogues.register(
+    Catalogue("Процедуры", lambda scope: [str(label) for _v, label in Procedure.choices]), order=50
+)

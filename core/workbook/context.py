@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from ..memberships import has_role
+from ..organisations import organisations
 from .parsing import RowError, clean_text, normalize_name
 
 PREVIEW_LIMIT = 500
@@ -60,8 +62,6 @@ class ImportContext:
             return True
         if getattr(self.user, "is_superuser", False):
             return True
-        from schools.selectors import has_role
-
         return has_role(self.user, "admin")
 
     @property
@@ -69,20 +69,13 @@ class ImportContext:
         """Imported by a methodist, a coordinator, an admin or the command (not a school)."""
         if self.unrestricted:
             return True
-        from schools.selectors import has_role
-
         return has_role(self.user, "methodist", "coordinator")
 
     def _load_scope(self) -> None:
-        from schools.models import School
-        from schools.selectors import municipalities_for, regions_for, school_scope_q
-
-        roles = self.SCOPE_ROLES
-        self._scope_school_ids = set(
-            School.objects.filter(school_scope_q(self.user, roles=roles)).values_list("pk", flat=True)
-        )
-        self._scope_municipality_ids = set(municipalities_for(self.user, roles=roles).values_list("pk", flat=True))
-        self._scope_region_ids = set(regions_for(self.user, roles=roles).values_list("pk", flat=True))
+        orgs, roles = organisations(), self.SCOPE_ROLES
+        self._scope_school_ids = set(orgs.schools(self.user, roles=roles).values_list("pk", flat=True))
+        self._scope_municipality_ids = set(orgs.municipalities(self.user, roles=roles).values_list("pk", flat=True))
+        self._scope_region_ids = set(orgs.regions(self.user, roles=roles).values_list("pk", flat=True))
 
     def can_touch_school(self, school: Any) -> bool:
         if self.unrestricted:
@@ -119,11 +112,9 @@ class ImportContext:
         self._scope_region_ids = None
 
     def _load_schools(self) -> None:
-        from schools.models import School
-
         self._schools = {}
         self._school_names = {}
-        for school in School.objects.select_related("municipality__region"):
+        for school in organisations().schools().select_related("municipality__region"):
             self._schools[school.code.casefold()] = school
             self._school_names.setdefault(normalize_name(school.name), []).append(school)
 

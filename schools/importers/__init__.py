@@ -5,6 +5,7 @@ A web import by a coordinator may only touch their region; the command and admin
 
 from __future__ import annotations
 
+from .. import exports  # noqa: F401 - registers the schools' share of the import template
 from .common import BATCH_SIZE
 from .municipalities import MunicipalityImporter, MunicipalityRow
 from .registry import RegistryImporter, RegistryRow, _registry_full_clean

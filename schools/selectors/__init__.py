@@ -8,33 +8,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.calendar import academic_year_of
+
+# Re-exported: the apps ask schools.selectors for roles as well as for scopes.
+from core.memberships import has_role as has_role
+from core.memberships import memberships_of as _memberships
+from core.memberships import roles_of as roles_of
 from core.models import Role, User
 
 from ..models import Municipality, Region, School
-
-
-def _memberships(user: User) -> list:
-    """The user's memberships with their school, municipality and region, cached on the user object
-    for the request (the home page lists them too: one query serves roles, scopes and that list)."""
-    cached = getattr(user, "_memberships_cache", None)
-    if cached is None:
-        cached = (
-            list(user.memberships.select_related("school", "municipality", "region")) if user.is_authenticated else []
-        )
-        user._memberships_cache = cached
-    return cached
-
-
-def roles_of(user: User) -> set[str]:
-    """The set of role codes the user holds."""
-    roles = {m.role for m in _memberships(user)}
-    if user.is_authenticated and user.is_superuser:
-        roles.add(Role.ADMIN)
-    return roles
-
-
-def has_role(user: User, *roles: str) -> bool:
-    return bool(roles_of(user) & set(roles))
 
 
 def school_scope_q(user: User, *, roles: tuple[str, ...] | None = None, prefix: str = "") -> Q:
@@ -118,3 +99,18 @@ def registry_active_q(date_from: dt.date, date_to: dt.date, prefix: str = "") ->
         & (Q(**{f"{p}excluded_on__isnull": True}) | Q(**{f"{p}excluded_on__gte": date_from}))
         & Q(**{f"{p}academic_year__gte": academic_year_of(date_from)})
     )
+
+
+class ScopedOrganisations:
+    """The organisations as core reads them (`core.organisations`); `user=None` means all of them."""
+
+    def schools(self, user: User | None = None, *, roles: tuple[str, ...] | None = None) -> QuerySet[School]:
+        return School.objects.all() if user is None else schools_for(user, roles=roles)
+
+    def municipalities(
+        self, user: User | None = None, *, roles: tuple[str, ...] | None = None
+    ) -> QuerySet[Municipality]:
+        return Municipality.objects.all() if user is None else municipalities_for(user, roles=roles)
+
+    def regions(self, user: User | None = None, *, roles: tuple[str, ...] | None = None) -> QuerySet[Region]:
+        return Region.objects.all() if user is None else regions_for(user, roles=roles)

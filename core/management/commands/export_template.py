@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exports import WorkbookTemplateExporter
-from schools.models import Municipality, School
+from core.organisations import organisations
 
 
 class Command(BaseCommand):
@@ -20,15 +20,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         out = Path(options["out"])
         code = options.get("municipality")
+        orgs = organisations()
         if code:
-            municipality = Municipality.objects.filter(code__iexact=code).first()
+            municipality = orgs.municipalities().filter(code__iexact=code).first()
             if municipality is None:
                 raise CommandError(f"Муниципалитет с кодом «{code}» не найден.")
-            municipalities = Municipality.objects.filter(pk=municipality.pk)
-            schools = School.objects.filter(municipality=municipality)
+            municipalities = orgs.municipalities().filter(pk=municipality.pk)
+            schools = orgs.schools().filter(municipality=municipality)
         else:
-            municipalities = Municipality.objects.all()
-            schools = School.objects.all()
+            municipalities = orgs.municipalities()
+            schools = orgs.schools()
         _, _, content = WorkbookTemplateExporter(schools=schools, municipalities=municipalities).render({})
         try:
             out.write_bytes(content)
