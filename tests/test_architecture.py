@@ -22,9 +22,11 @@ RULES: list[tuple[str, tuple[str, ...], str]] = [
     ("core", (*DOMAIN_APPS, "bench", "portal"), "the shared core imports no app and not the project shell"),
     *[(app, ("portal",), "apps never import the project shell (portal/)") for app in DOMAIN_APPS],
     *[(app, ("bench",), "nothing depends on the benchmark tools") for app in (*DOMAIN_APPS, "portal")],
-    # Arrows between apps that run one way only.
-    ("schools", ("roadmaps", "monitoring", "reports", "coverage"), "schools is the base every app builds on"),
-    # roadmaps ↔ monitoring: the layout part adds the one-way rule between them here.
+    # Arrows between apps that run one way only: schools ← monitoring ← roadmaps ← coverage ← reports.
+    ("schools", ("roadmaps", "monitoring", "coverage", "reports"), "schools is the base every app builds on"),
+    ("monitoring", ("roadmaps", "coverage", "reports"), "roadmaps imports monitoring, never the reverse"),
+    ("roadmaps", ("coverage", "reports"), "coverage is computed across roadmaps and monitoring, on top of both"),
+    ("coverage", ("reports",), "references read coverage, coverage knows nothing of references"),
 ]
 
 
