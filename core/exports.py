@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.exporters import XLSX_CONTENT_TYPE, Exporter, ExportResult, register, safe_cell
 from core.registry import Catalogue, template_catalogues, template_rows
 
-# The contract's sheets and header rows, exactly (DESIGN.md → Public contracts → Workbook).
+# The contract's sheets and header rows, exactly (docs/contracts.md → The workbook).
 CONTRACT_SHEETS: dict[str, tuple[str, ...]] = {
     "Муниципалитеты": ("Код", "Наименование", "Код региона", "Регион", "Орган управления образованием", "Руководитель"),
     "ОО": ("Код ОО", "Наименование", "Муниципалитет", "Тип", "Директор", "Педагогов", "Обучающихся", "Школа-лидер"),

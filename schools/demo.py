@@ -1,4 +1,4 @@
-"""Demo organisations, registry and users, taken from the source documents in `shared/seeds`.
+"""Demo organisations, registry and users, taken from the source documents (docs/sources.md).
 
 `load()` is idempotent and silent: a second run finds every object in place and saves nothing,
 so neither the tables nor their history grow. Other apps' demo modules find these objects by

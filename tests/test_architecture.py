@@ -84,3 +84,17 @@ def test_a_broken_rule_is_reported(tmp_path, monkeypatch):
         "    return importlib.import_module('roadmaps.demo')\nfrom . import sibling\n"
     )
     assert _imports(module) == {("os", 1), ("schools", 2), ("portal", 5), ("roadmaps", 6)}
+
+
+def test_the_repository_stands_on_its_own():
+    """Code, tests and docs point to docs/, never to design notes outside the repository."""
+    root = Path(__file__).resolve().parents[1]
+    offenders = []
+    for path in root.rglob("*"):
+        if ".venv" in path.parts or ".git" in path.parts or path.suffix not in {".py", ".html", ".md", ".txt", ".yml"}:
+            continue
+        text = path.read_text(errors="replace")
+        if "DESIGN.md" in text or "shared/seeds" in text or "../shared" in text:
+            offenders.append(str(path.relative_to(root)))
+    offenders = [o for o in offenders if o != "tests/test_architecture.py"]
+    assert not offenders, offenders

@@ -35,7 +35,7 @@ ID_CONVERTERS = ("int", "str", "uuid", "slug", "path")
 
 # Views anybody may open without an account, by design.
 PUBLIC = {
-    "verify": "public verification of a signed reference by its code (DESIGN.md: /verify/<code>/)",
+    "verify": "public verification of a signed reference by its code (docs/contracts.md → Signed documents)",
 }
 
 
