@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exporters import ExportResult
-from .memberships import has_role
 from .models import ImportJob, Role, User
 from .organisations import organisations
+from .scope import has_role
 from .workbook import WorkbookError, check_zip, run_import
 
 logger = logging.getLogger(__name__)

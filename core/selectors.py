@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .memberships import memberships_of
 from .models import Membership, Role, User
+from .scope import is_admin, memberships
 
 
 def users_for(user: User) -> QuerySet[User]:
@@ -16,9 +16,9 @@ def users_for(user: User) -> QuerySet[User]:
             queryset=Membership.objects.select_related("school", "municipality", "region"),
         )
     )
-    if user.is_superuser or any(m.role == Role.ADMIN for m in memberships_of(user)):
+    if is_admin(user):
         return qs
-    region_ids = [m.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR]
+    region_ids = [m.region_id for m in memberships(user) if m.role == Role.COORDINATOR]
     return qs.filter(
         Q(memberships__region_id__in=region_ids)
         | Q(memberships__municipality__region_id__in=region_ids)

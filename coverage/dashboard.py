@@ -13,9 +13,9 @@ from core.calendar import academic_year_label, academic_year_of
 from core.models import Role, User
 from core.numbers import format_count_percent
 from core.registry import home_panels
+from core.scope import municipalities_for, regions_for, roles_of
 from monitoring.selectors import Scope
 from schools.models import Municipality, Region, RegistryEntry
-from schools.selectors import municipalities_for, regions_for, roles_of
 
 from .permissions import COVERAGE_VIEWERS
 from .services import coverage_snapshot_ensure

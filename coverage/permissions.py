@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.models import Role, User
-from schools.selectors import has_role
+from core.scope import has_role
 
 COVERAGE_VIEWERS = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
 COVERAGE_REFRESHERS = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.models import Role, User
 from core.registry import home_panels
-from schools.selectors import roles_of
+from core.scope import roles_of
 
 from .permissions import CAMPAIGN_VIEWERS
 from .selectors import campaign_completeness, open_campaigns_for

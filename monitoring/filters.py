@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.lists import ListFilterSet, SearchFilter, SortFilter
+from core.scope import schools_for
 from schools.models import Municipality, School
-from schools.selectors import schools_for
 
 from .models import AssessmentResult, Campaign, Indicator, IndicatorKind, MethodicalVisit, Procedure
 

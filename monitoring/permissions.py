@@ -4,7 +4,7 @@ these checks decide between "may act" and 403 for a user who may see."""
 from __future__ import annotations
 
 from core.models import Role, User
-from schools.selectors import has_role
+from core.scope import has_role
 
 CAMPAIGN_MANAGERS = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
 CAMPAIGN_VIEWERS = (Role.METHODIST, Role.COORDINATOR, Role.HEAD, Role.ADMIN)

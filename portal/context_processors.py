@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from core.registry import navigation as nav_sections
-from schools.selectors import _memberships, roles_of
+from core.scope import memberships, roles_of
 
 # Up to this many items the bar stays flat; beyond it, apps that declare a GROUP fold their items into
 # a dropdown, so a coordinator's thirteen items fit on one line at 1366 px.
@@ -47,4 +47,4 @@ def navigation(request: HttpRequest) -> dict:
             menu.append({"label": group, "children": app_items, "active": active})
         else:
             menu += app_items
-    return {"nav_items": items, "nav_menu": menu, "user_roles": roles, "user_memberships": _memberships(user)}
+    return {"nav_items": items, "nav_menu": menu, "user_roles": roles, "user_memberships": memberships(user)}

@@ -18,7 +18,7 @@ from core.forms import LoginForm
 from core.lists import list_page
 from core.models import Role, User
 from core.registry import home_panels
-from schools.selectors import _memberships, has_role, roles_of
+from core.scope import has_role, memberships, roles_of
 
 
 class LoginView(auth_views.LoginView):
@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"panels": panels, "memberships": _memberships(request.user)},  # cached by the panels' role checks
+        {"panels": panels, "memberships": memberships(request.user)},  # cached by the panels' role checks
     )
 
 

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.lists import ListFilterSet, SearchFilter, SortFilter
+from core.scope import municipalities_for
 from schools.models import Municipality
-from schools.selectors import municipalities_for
 
 from .models import AnalyticalReference, ReferenceStatus, ReferenceTemplate
 

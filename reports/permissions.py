@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from core import scope
 from core.models import Role, User
-from schools.models import Municipality, Region
-from schools.selectors import _memberships
 
 from .models import AnalyticalReference, ScopeKind
 
@@ -15,40 +14,22 @@ from .models import AnalyticalReference, ScopeKind
 ZIP_ROLES: tuple[str, ...] = (Role.COORDINATOR, Role.HEAD, Role.ADMIN)
 
 
-def _is_admin(user: User) -> bool:
-    return user.is_superuser or any(m.role == Role.ADMIN for m in _memberships(user))
+def _covers(user: User, reference: AnalyticalReference, roles: tuple[str, ...]) -> bool:
+    return scope.covers_area(
+        user, municipality_id=reference.municipality_id, region_id=reference.region_id, roles=roles
+    )
 
 
 def can_prepare(user: User, reference: AnalyticalReference) -> bool:
     """A methodist prepares their municipality's references, a coordinator the region-wide ones."""
-    if not user.is_authenticated:
-        return False
-    if _is_admin(user):
-        return True
-    for m in _memberships(user):
-        if m.role == Role.METHODIST and reference.municipality_id and m.municipality_id == reference.municipality_id:
-            return True
-        if (
-            m.role == Role.COORDINATOR
-            and reference.scope_kind == ScopeKind.REGION
-            and m.region_id == reference.region_id
-        ):
-            return True
-    return False
+    if reference.scope_kind == ScopeKind.REGION:
+        return _covers(user, reference, (Role.COORDINATOR, Role.ADMIN))
+    return _covers(user, reference, (Role.METHODIST, Role.ADMIN))
 
 
 def can_sign(user: User, reference: AnalyticalReference) -> bool:
     """A head whose scope covers the reference's scope (the municipality's head, or the region's)."""
-    if not user.is_authenticated:
-        return False
-    for m in _memberships(user):
-        if m.role != Role.HEAD:
-            continue
-        if m.municipality_id and reference.municipality_id == m.municipality_id:
-            return True
-        if m.region_id and reference.region_id == m.region_id:
-            return True
-    return False
+    return _covers(user, reference, (Role.HEAD,))
 
 
 def require_preparer(user: User, reference: AnalyticalReference) -> None:
@@ -65,21 +46,16 @@ def creatable_scopes(user: User) -> list[tuple[str, str]]:
     """Scopes the user may create references for: («municipality:CODE», label) pairs."""
     if not user.is_authenticated:
         return []
-    if _is_admin(user):
-        regions = Region.objects.order_by("name")
-        municipalities = Municipality.objects.select_related("region").order_by("region__name", "name")
-    else:
-        region_ids = [m.region_id for m in _memberships(user) if m.role == Role.COORDINATOR and m.region_id]
-        mun_ids = [m.municipality_id for m in _memberships(user) if m.role == Role.METHODIST and m.municipality_id]
-        regions = Region.objects.filter(pk__in=region_ids).order_by("name")
-        municipalities = Municipality.objects.filter(pk__in=mun_ids).select_related("region").order_by("name")
+    regions = scope.regions_for(user, roles=(Role.COORDINATOR, Role.ADMIN)).order_by("name")
+    municipalities = (
+        scope.municipalities_for(user, roles=(Role.METHODIST, Role.ADMIN))
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
     result = [(f"region:{r.code}", f"{r.name} (весь регион)") for r in regions]
     result += [(f"municipality:{m.code}", f"{m.name} ({m.region.name})") for m in municipalities]
     return result
 
 
 def can_create(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and (_is_admin(user) or any(m.role in (Role.METHODIST, Role.COORDINATOR) for m in _memberships(user)))
-    )
+    return scope.has_role(user, Role.METHODIST, Role.COORDINATOR, Role.ADMIN)

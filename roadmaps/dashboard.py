@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.calendar import academic_year_label, academic_year_of, current_quarter, period_string, quarter_academic_year
 from core.models import Role, User
 from core.registry import home_panels
-from schools.selectors import has_role, schools_for
+from core.scope import has_role, schools_for
 
 from .models import QuarterlyReport, Roadmap
 from .selectors import (

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import academic_year_label, parse_period, period_choices
 from core.lists import ListFilterSet, SearchFilter, SortFilter
+from core.scope import schools_for
 from schools.models import Municipality
-from schools.selectors import schools_for
 
 from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 

@@ -1,16 +1,14 @@
-"""Who may act on a roadmap or a report: a role held within the school's scope.
+"""Who may act on a roadmap or a report: a role held within the school's scope (`core.scope`).
 
 Visibility is the selectors' job (another school's object is a 404 before we get here); these checks
-decide whether a user who can see the object may also act on it (403 otherwise).
+decide whether a user who can see the object may also act on it (403 otherwise). The services check
+the same rights again for their actor.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from core.models import Role, User
-from schools.models import CuratorAssignment, School
-from schools.selectors import _memberships, has_role
+from core.scope import covers_school, has_role
 
 from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 from .selectors.windows import report_window_open
@@ -18,51 +16,17 @@ from .selectors.windows import report_window_open
 # Who may export report lines (each within their scope: a methodist's municipality, a
 # coordinator's region, everything for an admin).
 EXPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.METHODIST)
-
-
-def acts_as(user: User, school: School, *roles: str) -> bool:
-    """True when the user holds one of `roles` within the school's scope (admin always)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    for m in _memberships(user):
-        if m.role == Role.ADMIN:
-            return True
-        if m.role not in roles:
-            continue
-        if m.role == Role.DIRECTOR and m.school_id == school.pk:
-            return True
-        if m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id == school.municipality_id:
-            return True
-        if m.role in (Role.HEAD, Role.COORDINATOR) and m.region_id:
-            if m.region_id == school.municipality.region_id:
-                return True
-        if m.role == Role.CURATOR and is_curator_of(user, school):
-            return True
-    return False
-
-
-def is_curator_of(user: User, school: School) -> bool:
-    today = timezone.localdate()
-    cache = user.__dict__.setdefault("_curated_cache", {})
-    if school.pk not in cache:
-        cache[school.pk] = (
-            CuratorAssignment.objects.filter(school=school, user=user, assigned_on__lte=today)
-            .exclude(unassigned_on__lt=today)
-            .exists()
-        )
-    return cache[school.pk]
-
-
-def is_director(user: User, school: School) -> bool:
-    return acts_as(user, school, Role.DIRECTOR)
+# Who acts on a school's roadmap and reports, each within their scope; an admin acts as any of them.
+EDITORS: tuple[str, ...] = (Role.DIRECTOR, Role.METHODIST, Role.ADMIN)
+SUBMITTERS: tuple[str, ...] = (Role.DIRECTOR, Role.ADMIN)
+REVIEWERS: tuple[str, ...] = (Role.METHODIST, Role.ADMIN)
+CERTIFIERS: tuple[str, ...] = (Role.CURATOR, Role.ADMIN)
 
 
 def can_edit_roadmap(user: User, roadmap: Roadmap) -> bool:
     if roadmap.status not in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED):
         return False
-    return acts_as(user, roadmap.school, Role.DIRECTOR, Role.METHODIST)
+    return covers_school(user, roadmap.school, roles=EDITORS)
 
 
 def can_edit_report(user: User, report: QuarterlyReport) -> bool:
@@ -71,9 +35,9 @@ def can_edit_report(user: User, report: QuarterlyReport) -> bool:
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         return False
     school = report.roadmap.school
-    if acts_as(user, school, Role.METHODIST):
+    if covers_school(user, school, roles=REVIEWERS):
         return True
-    if not acts_as(user, school, Role.DIRECTOR):
+    if not covers_school(user, school, roles=SUBMITTERS):
         return False
     return report.status == ReportStatus.RETURNED or report_window_open(report)
 

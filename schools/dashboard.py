@@ -12,30 +12,28 @@ from django.utils.translation import gettext as _
 from core.calendar import academic_year_label
 from core.models import Role, User
 from core.registry import home_panels
+from core.scope import curator_active_q, memberships, roles_of, schools_for
 
 from .models import Category, CuratorAssignment, Municipality, PartnerAssignment, Region, RegistryEntry, School
-from .selectors import _memberships, roles_of, schools_for
-from .selectors.directory import active_curators_q, registry_year_with_data
+from .selectors.directory import registry_year_with_data
 
 
 @home_panels.register(order=10)
 def panels(user: User) -> list[dict]:
     roles = roles_of(user)
-    memberships = _memberships(user)
+    held = memberships(user)
     result: list[dict] = []
     if Role.DIRECTOR in roles:
-        result.append(director_panel(user, [m.school_id for m in memberships if m.role == Role.DIRECTOR]))
+        result.append(director_panel(user, [m.school_id for m in held if m.role == Role.DIRECTOR]))
     if Role.CURATOR in roles:
         result.append(curator_panel(user))
     if Role.ADMIN in roles:
         result.append(admin_panel())
         return result
-    region_ids = {m.region_id for m in memberships if m.role in (Role.COORDINATOR, Role.HEAD) and m.region_id}
+    region_ids = {m.region_id for m in held if m.role in (Role.COORDINATOR, Role.HEAD) and m.region_id}
     if region_ids:
         result.append(region_panel(region_ids))
-    municipality_ids = {
-        m.municipality_id for m in memberships if m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id
-    }
+    municipality_ids = {m.municipality_id for m in held if m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id}
     if municipality_ids:
         result.append(municipality_panel(municipality_ids))
     return result
@@ -79,7 +77,7 @@ def director_panel(user: User, school_ids: list[int]) -> dict:
             ),
             Prefetch(
                 "curator_assignments",
-                queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
+                queryset=CuratorAssignment.objects.filter(curator_active_q(today)).order_by("full_name"),
                 to_attr="active_curators",
             ),
             Prefetch(

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.registry import Catalogue, template_catalogues, template_rows
+from core.scope import curator_active
 from core.workbook import normalize_name
 
 from .models import Category, CuratorAssignment, Municipality, PartnerAssignment, RegistryEntry
@@ -97,11 +98,7 @@ def _registry_rows(school: Any) -> list[list[Any]]:
     for entry in entries:
         year_start, year_end = academic_year_bounds(entry.academic_year)
         curator = next(
-            (
-                c.full_name
-                for c in school.curator_assignments.all()
-                if _overlaps(c.assigned_on, c.unassigned_on, year_start, year_end)
-            ),
+            (c.full_name for c in school.curator_assignments.all() if curator_active(c, year_start, year_end)),
             "",
         )
         leader = next(

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import academic_year_label
 from core.lists import ListFilterSet, SearchFilter, SortFilter
+from core.scope import municipalities_for
 
 from .models import Category, Municipality, RegistryEntry, School
 from .permissions import REGISTRY_VIEW_ROLES
-from .selectors import municipalities_for
 from .selectors.directory import NOT_IN_REGISTRY, municipalities_of_schools
 
 SEARCH_PLACEHOLDER = _("Наименование или код ОО")

@@ -1,17 +1,18 @@
 """Who may change a school's registry, assignments, risk profile and causes of low results.
 
-Reading is decided by scope (`selectors.schools_for`): a school outside it is a 404. Editing is a
-narrower right checked here on a school the user already sees, so a read-only role gets a 403.
+Reading is decided by scope (`core.scope.schools_for`): a school outside it is a 404. Editing is a
+narrower right checked here on a school the user already sees, so a read-only role gets a 403; the
+services check it again for their actor.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from core import scope
 from core.models import Role, User
 
 from .models import School
-from .selectors import _memberships, has_role
 
 # Roles that keep the registry and the assignments, each within its own scope.
 EDITOR_ROLES: tuple[str, ...] = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
@@ -26,28 +27,16 @@ def can_edit_school(user: User, school: School) -> bool:
 
     `school.municipality` should be loaded (select_related) so this costs no query.
     """
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    for m in _memberships(user):
-        if m.role == Role.ADMIN:
-            return True
-        if m.role == Role.METHODIST and m.municipality_id == school.municipality_id:
-            return True
-        if m.role == Role.COORDINATOR and m.region_id == school.municipality.region_id:
-            return True
-    return False
+    return scope.covers_school(user, school, roles=EDITOR_ROLES)
 
 
-def require_school_editor(user: User, school: School) -> None:
-    """Raise PermissionDenied (403) unless the user may edit this school."""
-    if not can_edit_school(user, school):
-        raise PermissionDenied
+def require_school_editor(user: User | None, school: School) -> None:
+    """Raise PermissionDenied (403) unless the user may edit this school (`scope.SYSTEM` may)."""
+    scope.require_school(user, school, roles=EDITOR_ROLES)
 
 
 def can_view_registry(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or has_role(user, *REGISTRY_VIEW_ROLES))
+    return scope.has_role(user, *REGISTRY_VIEW_ROLES)
 
 
 def require_registry_viewer(user: User) -> None:

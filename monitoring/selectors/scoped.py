@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import User
+from core.scope import school_q, schools_for
 from monitoring.models import (
     AssessmentResult,
     Campaign,
@@ -20,7 +21,6 @@ from monitoring.models import (
     Procedure,
 )
 from schools.models import Municipality, School
-from schools.selectors import school_scope_q, schools_for
 
 PROCEDURE_ORDER = [p.value for p in Procedure]
 PROCEDURE_LABELS = dict(Procedure.choices)
@@ -37,7 +37,7 @@ def indicators_list() -> QuerySet[Indicator]:
 def campaigns_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Campaign]:
     """Campaigns that include at least one school the user sees (through `roles`)."""
     through = Campaign.schools.through.objects.filter(campaign=OuterRef("pk")).filter(
-        school_scope_q(user, roles=roles, prefix="school__")
+        school_q(user, roles=roles, path="school")
     )
     return Campaign.objects.filter(Exists(through)).select_related("region", "municipality", "created_by")
 
@@ -85,7 +85,7 @@ def campaign_completeness(user: User, campaigns: list[Campaign]) -> dict[int, li
     )
     links = (
         Campaign.schools.through.objects.filter(campaign_id__in=ids)
-        .filter(school_scope_q(user, prefix="school__"))
+        .filter(school_q(user, path="school"))
         .annotate(filled=Coalesce(_filled_subquery(indicator_ids), Value(0)))
         .select_related("school")
         .order_by("school__name", "school_id")
@@ -125,7 +125,7 @@ def campaign_values(campaign: Campaign, school: School) -> dict[int, IndicatorVa
 
 def visits_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[MethodicalVisit]:
     return (
-        MethodicalVisit.objects.filter(school_scope_q(user, roles=roles, prefix="school__"))
+        MethodicalVisit.objects.filter(school_q(user, roles=roles, path="school"))
         .select_related("school", "school__municipality", "recorded_by")
         .order_by("-date", "school__name", "-pk")
     )
@@ -137,7 +137,7 @@ def results_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet
         output_field=IntegerField(),
     )
     return (
-        AssessmentResult.objects.filter(school_scope_q(user, roles=roles, prefix="school__"))
+        AssessmentResult.objects.filter(school_q(user, roles=roles, path="school"))
         .select_related("school", "school__municipality")
         .annotate(procedure_rank=procedure_rank)
         .order_by("school__name", "school_id", "procedure_rank", "subject", "year")
@@ -147,7 +147,7 @@ def results_for(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet
 def municipalities_with_schools_for(user: User) -> QuerySet[Municipality]:
     """Municipalities in which the user sees at least one school (for the dynamics picker)."""
     return Municipality.objects.filter(
-        Exists(School.objects.filter(municipality=OuterRef("pk")).filter(school_scope_q(user)))
+        Exists(School.objects.filter(municipality=OuterRef("pk")).filter(school_q(user)))
     ).select_related("region")
 
 
@@ -224,9 +224,7 @@ def school_dynamics(school: School) -> dict[str, Any]:
 def municipality_dynamics(user: User, municipality: Municipality) -> dict[str, Any]:
     """The municipality's mean of school averages per procedure, subject and year (computed in the
     database), and each school's own table."""
-    base = AssessmentResult.objects.filter(school__municipality=municipality).filter(
-        school_scope_q(user, prefix="school__")
-    )
+    base = AssessmentResult.objects.filter(school__municipality=municipality).filter(school_q(user, path="school"))
     means = list(
         base.order_by()
         .values("procedure", "subject", "year")

@@ -10,8 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.models import User
+from core.scope import municipalities_for, regions_for
 from schools.models import Municipality, Region, RegistryEntry, School
-from schools.selectors import municipalities_for, regions_for, registry_active_q
+from schools.selectors import registry_active_q
 
 SCOPE_KINDS = ("region", "municipality")
 

@@ -1,6 +1,7 @@
 """Everything that writes in monitoring: campaigns and their values, visits, results (coverage
 snapshots: coverage/services.py). Services validate, write inside a transaction, record who changed what (the history
-tables of django-simple-history), and queue tasks only after commit."""
+tables of django-simple-history), and queue tasks only after commit. Each checks its actor's right
+through `core.scope` (`user=None` is the system)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from django.utils import timezone
 
 from core.calendar import date_text
 from core.models import User
+from core.scope import require_municipality, require_region, require_school
 from schools.models import Municipality, Region, School
 
+from .. import permissions as perm
 from ..models import (
     AssessmentResult,
     Campaign,
@@ -39,7 +42,7 @@ def _stamp(obj: Any, user: User | None) -> None:
 
 def campaign_create(
     *,
-    user: User,
+    user: User | None,
     name: str,
     area: Region | Municipality,
     period_from: dt.date,
@@ -49,6 +52,10 @@ def campaign_create(
     schools: list[School],
 ) -> Campaign:
     """Open a monitoring round for the schools of a region or a municipality."""
+    if isinstance(area, Municipality):
+        require_municipality(user, area, roles=perm.CAMPAIGN_MANAGERS)
+    else:
+        require_region(user, area, roles=perm.CAMPAIGN_MANAGERS)
     if not schools:
         raise ValidationError({"schools": ["«ОО»: в мониторинг не вошла ни одна ОО. Выберите ОО или измените период."]})
     if not indicators:
@@ -113,7 +120,7 @@ def indicator_value_clean(
 
 def indicator_values_save(
     *,
-    user: User,
+    user: User | None,
     school: School,
     period_from: dt.date,
     period_to: dt.date,
@@ -124,6 +131,7 @@ def indicator_values_save(
 
     Returns (created, updated, deleted). Validates every input first; writes nothing on an error.
     """
+    require_school(user, school, roles=perm.VALUE_ENTERERS)
     errors: list[str] = []
     cleaned: list[tuple[ValueInput, Decimal | None, int | None]] = []
     for item in inputs:
@@ -174,10 +182,12 @@ def indicator_values_save(
 
 
 def campaign_values_save(
-    *, user: User, campaign: Campaign, school: School, inputs: list[ValueInput], as_methodist: bool = False
+    *, user: User | None, campaign: Campaign, school: School, inputs: list[ValueInput], as_methodist: bool = False
 ) -> tuple[int, int, int]:
     """A school's values for a campaign (its period); the school must be in the campaign, and an
     indicator that the methodist enters is written only by a methodist (`as_methodist`)."""
+    if as_methodist:
+        require_school(user, school, roles=perm.CAMPAIGN_MANAGERS)
     if not campaign.schools.filter(pk=school.pk).exists():
         raise ValidationError({NON_FIELD_ERRORS: [f"ОО «{school.name}» не входит в мониторинг «{campaign.name}»."]})
     allowed = set(campaign.indicators.values_list("pk", flat=True))
@@ -218,7 +228,7 @@ def visit_check(*, date: dt.date, visitors: str, purpose: str) -> None:
 
 def visit_save(
     *,
-    user: User,
+    user: User | None,
     school: School,
     date: dt.date,
     visitors: str,
@@ -227,6 +237,9 @@ def visit_save(
     visit: MethodicalVisit | None = None,
 ) -> MethodicalVisit:
     """Record a methodical visit (or correct one)."""
+    require_school(user, school, roles=perm.VISIT_RECORDERS)
+    if visit is not None and visit.pk is not None:
+        require_school(user, visit.school, roles=perm.VISIT_RECORDERS)
     visit_check(date=date, visitors=visitors, purpose=purpose)
     visit = visit or MethodicalVisit(recorded_by=user)
     visit.school, visit.date = school, date
@@ -237,7 +250,8 @@ def visit_save(
     return visit
 
 
-def visit_delete(*, user: User, visit: MethodicalVisit) -> None:
+def visit_delete(*, user: User | None, visit: MethodicalVisit) -> None:
+    require_school(user, visit.school, roles=perm.VISIT_RECORDERS)
     with transaction.atomic():
         _stamp(visit, user)
         visit.delete()
@@ -273,7 +287,7 @@ def result_find(
 
 def result_save(
     *,
-    user: User,
+    user: User | None,
     school: School,
     year: int,
     procedure: str,
@@ -282,6 +296,9 @@ def result_save(
     result: AssessmentResult | None = None,
 ) -> AssessmentResult:
     """Store a school's average for a procedure, subject and year (one per combination)."""
+    require_school(user, school, roles=perm.RESULT_ENTERERS)
+    if result is not None and result.pk is not None:
+        require_school(user, result.school, roles=perm.RESULT_ENTERERS)
     average = result_check(year=year, procedure=procedure, subject=subject, average=average)
     subject = " ".join(subject.split())
     if result_find(school=school, year=year, procedure=procedure, subject=subject, exclude=result) is not None:
@@ -307,7 +324,8 @@ def result_save(
     return result
 
 
-def result_delete(*, user: User, result: AssessmentResult) -> None:
+def result_delete(*, user: User | None, result: AssessmentResult) -> None:
+    require_school(user, result.school, roles=perm.RESULT_ENTERERS)
     with transaction.atomic():
         _stamp(result, user)
         result.delete()

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.forms import apply_service_errors
 from core.lists import list_page
 from core.models import Role
+from core.scope import covers_school, has_role, municipalities_for, regions_for, schools_for
 from schools.models import Municipality, Region
-from schools.selectors import has_role, municipalities_for, regions_for, schools_for
 
 from .. import permissions as perm
 from ..filters import CampaignFilterSet, IndicatorFilterSet
@@ -157,9 +157,7 @@ def campaign_entry(request: HttpRequest, pk: int, school_pk: int) -> HttpRespons
     if not has_role(request.user, *perm.VALUE_ENTERERS):
         raise PermissionDenied
     school = get_object_or_404(campaign_schools_for(request.user, campaign, roles=perm.VALUE_ENTERERS), pk=school_pk)
-    manager = (
-        schools_for(request.user, roles=(Role.METHODIST, Role.COORDINATOR, Role.ADMIN)).filter(pk=school.pk).exists()
-    )
+    manager = covers_school(request.user, school, roles=perm.CAMPAIGN_MANAGERS)
     closed = campaign.deadline < timezone.localdate() and not manager
     if request.method == "POST" and closed:
         raise PermissionDenied("Срок внесения истёк")

@@ -16,7 +16,7 @@ from core.calendar import date_text
 from core.forms import apply_service_errors
 from core.lists import list_page
 from core.models import Role
-from schools.selectors import has_role, municipalities_for, schools_for
+from core.scope import has_role, municipalities_for, school_or_404, schools_for
 
 from .. import permissions as perm
 from ..filters import ResultFilterSet, VisitFilterSet
@@ -206,7 +206,7 @@ def result_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def dynamics_school(request: HttpRequest, school_pk: int) -> HttpResponse:
-    school = get_object_or_404(schools_for(request.user).select_related("municipality"), pk=school_pk)
+    school = school_or_404(request.user, school_pk)
     table = school_dynamics(school)
     return render(
         request,

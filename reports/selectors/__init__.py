@@ -13,42 +13,23 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from core.calendar import period_string, quarters_within
 from core.models import Role, User
+from core.scope import scope_q
 from monitoring.models import AssessmentResult, Procedure
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus
 from roadmaps.selectors import quarters_q
 from schools.models import RegistryEntry, School
-from schools.selectors import _memberships
 
 from ..models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
 
 VIEW_ROLES: tuple[str, ...] = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
 
 
-def _reference_scope_q(user: User, *, roles: tuple[str, ...] = VIEW_ROLES) -> Q:
-    """References whose scope the user sees whole through one of `roles`."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser and Role.ADMIN in roles:
-        return Q()
-    q = Q(pk__in=[])
-    for m in _memberships(user):
-        if m.role not in roles:
-            continue
-        if m.role == Role.ADMIN:
-            return Q()
-        if m.role in (Role.METHODIST, Role.HEAD) and m.municipality_id:
-            q |= Q(municipality_id=m.municipality_id)
-        elif m.role in (Role.HEAD, Role.COORDINATOR) and m.region_id:
-            q |= Q(region_id=m.region_id)
-    return q
-
-
 def references_for(user: User, *, roles: tuple[str, ...] = VIEW_ROLES) -> QuerySet[AnalyticalReference]:
     """Return the references this user may see: a methodist or municipal head their municipality's,
     a coordinator or regional head every reference of the region, an admin all."""
-    return AnalyticalReference.objects.filter(_reference_scope_q(user, roles=roles)).select_related(
-        "region", "municipality", "created_by"
-    )
+    return AnalyticalReference.objects.filter(
+        scope_q(user, roles=roles, municipality="municipality", region="region")
+    ).select_related("region", "municipality", "created_by")
 
 
 def reference_list(user: User) -> QuerySet[AnalyticalReference]:

@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from schools.selectors import has_role
+from core.scope import has_role
 
 from .. import selectors
 from ..models import ReferenceVersion
 
 
 def _require_viewer(request: HttpRequest) -> None:
-    if not (request.user.is_superuser or has_role(request.user, *selectors.VIEW_ROLES)):
+    if not has_role(request.user, *selectors.VIEW_ROLES):
         raise PermissionDenied("Аналитические справки доступны методистам, руководителям и координаторам.")
 
 

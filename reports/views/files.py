@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
-from schools.selectors import has_role
+from core.scope import has_role
 
 from .. import permissions, selectors, services
 from ..exports import stream_zip
@@ -91,7 +91,7 @@ def version_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def signed_zip(request: HttpRequest) -> StreamingHttpResponse:
     """Signed PDFs of the filtered list as one ZIP, streamed one file at a time."""
-    if not (request.user.is_superuser or has_role(request.user, *permissions.ZIP_ROLES)):
+    if not has_role(request.user, *permissions.ZIP_ROLES):
         raise PermissionDenied("Архив подписанных справок доступен координатору и руководителю.")
     filterset = ReferenceFilterSet(request.GET, queryset=selectors.reference_list(request.user), request=request)
     references = filterset.qs if filterset.is_valid() else filterset.unfiltered()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import apply_service_errors, message_service_errors
 from core.lists import ListPage, filtered_queryset, paginate
-from schools.selectors import has_role, municipalities_for
+from core.scope import has_role, municipalities_for
 
 from .. import permissions, selectors, services
 from ..document import TEMPLATE_FIELDS, document_build
@@ -51,7 +51,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
             "form": filterset.form,
             "page": listing.page,
             "can_create": permissions.can_create(request.user),
-            "can_zip": request.user.is_superuser or has_role(request.user, *permissions.ZIP_ROLES),
+            "can_zip": has_role(request.user, *permissions.ZIP_ROLES),
             "signed_count": signed_count,
             "query": request.GET.urlencode(),
         },

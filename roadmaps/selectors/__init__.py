@@ -11,8 +11,8 @@ from django.utils.text import Truncator
 
 from core.calendar import date_text, quarter_academic_year, quarter_bounds
 from core.models import Role, User
+from core.scope import school_q, schools_for
 from schools.models import Municipality, RegistryEntry, School
-from schools.selectors import school_scope_q, schools_for
 
 from ..models import ActivityReport, Evidence, QuarterlyReport, ReportStatus, ReviewComment, Roadmap
 from .windows import deadlines_by_region, default_deadline
@@ -41,28 +41,26 @@ LINE_FIELDS = ("status", "started_on", "finished_on", "result", "participants", 
 def roadmaps_for(user: User) -> QuerySet[Roadmap]:
     """Roadmaps of the schools the user may see."""
     return (
-        Roadmap.objects.filter(school_scope_q(user, prefix="school__"))
-        .select_related("school__municipality__region")
-        .distinct()
+        Roadmap.objects.filter(school_q(user, path="school")).select_related("school__municipality__region").distinct()
     )
 
 
 def reports_for(user: User) -> QuerySet[QuarterlyReport]:
     """Quarterly reports of the schools the user may see."""
     return (
-        QuarterlyReport.objects.filter(school_scope_q(user, prefix="roadmap__school__"))
+        QuarterlyReport.objects.filter(school_q(user, path="roadmap__school"))
         .select_related("roadmap__school__municipality__region", "approved_by", "certified_by", "last_edited_by")
         .distinct()
     )
 
 
 def evidence_for(user: User) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(school_scope_q(user, prefix="line__report__roadmap__school__")).distinct()
+    return Evidence.objects.filter(school_q(user, path="line__report__roadmap__school")).distinct()
 
 
 def review_queue(user: User) -> QuerySet[QuarterlyReport]:
     """Submitted reports waiting for this methodist (their municipality), oldest first."""
-    scope = school_scope_q(user, roles=(Role.METHODIST, Role.ADMIN), prefix="roadmap__school__")
+    scope = school_q(user, roles=(Role.METHODIST, Role.ADMIN), path="roadmap__school")
     return (
         QuarterlyReport.objects.filter(scope, status=ReportStatus.SUBMITTED)
         .select_related("roadmap__school__municipality")
@@ -72,7 +70,7 @@ def review_queue(user: User) -> QuerySet[QuarterlyReport]:
 
 def certify_queue(user: User) -> QuerySet[QuarterlyReport]:
     """Submitted or approved reports of the curator's schools not yet certified."""
-    scope = school_scope_q(user, roles=(Role.CURATOR,), prefix="roadmap__school__")
+    scope = school_q(user, roles=(Role.CURATOR,), path="roadmap__school")
     return (
         QuarterlyReport.objects.filter(
             scope, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], certified_at__isnull=True

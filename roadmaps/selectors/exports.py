@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from core.models import User
+from core.scope import schools_for
 from schools.models import School
-from schools.selectors import schools_for
 
 from ..models import ReportExportJob
 from ..permissions import EXPORT_ROLES

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.calendar import date_text, quarter_bounds
-from core.models import User
+from core.models import Role, User
+from core.scope import require_region
 from schools.models import Region
-from schools.selectors import regions_for
 
 from ..models import QuarterDeadline
 
@@ -19,8 +19,7 @@ from ..models import QuarterDeadline
 @transaction.atomic
 def deadline_set(*, region: Region, year: int, quarter: int, deadline: dt.date, user: User) -> QuarterDeadline:
     """Set the quarter's report deadline for the region: from the quarter's last month to 90 days after it."""
-    if not regions_for(user, roles=("coordinator", "admin")).filter(pk=region.pk).exists():
-        raise PermissionDenied
+    require_region(user, region, roles=(Role.COORDINATOR, Role.ADMIN))
     _start, end = quarter_bounds(year, quarter)
     earliest = end - dt.timedelta(days=30)
     if not earliest <= deadline <= end + dt.timedelta(days=90):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -20,7 +20,8 @@ from core.calendar import (
     quarter_academic_year,
     quarter_bounds,
 )
-from core.models import Role, User
+from core.models import User
+from core.scope import SYSTEM, covers_school, require_school
 
 from ..models import (
     Activity,
@@ -33,7 +34,7 @@ from ..models import (
     ReviewComment,
     Roadmap,
 )
-from ..permissions import acts_as
+from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS
 from ..selectors import LINE_FIELDS
 from ..selectors.windows import deadline_for, report_deadline, report_window_open
 from .evidence import CheckedFile, check_upload
@@ -63,12 +64,11 @@ def _short(user: User | None) -> str:
 
 
 @transaction.atomic
-def report_create(
-    *, roadmap: Roadmap, year: int, quarter: int, user: User | None, by_command: bool = False
-) -> QuarterlyReport:
-    """Open the quarter's report (idempotent): one line per activity due or active in the quarter."""
-    if not by_command and not acts_as(user, roadmap.school, Role.DIRECTOR, Role.METHODIST):
-        raise PermissionDenied
+def report_create(*, roadmap: Roadmap, year: int, quarter: int, user: User | None) -> QuarterlyReport:
+    """Open the quarter's report (idempotent): one line per activity due or active in the quarter.
+
+    The system (`user=SYSTEM`) may open a quarter ahead of time or past its deadline."""
+    require_school(user, roadmap.school, roles=EDITORS)
     try:
         check_quarter(year, quarter)
     except ValidationError as exc:
@@ -82,14 +82,14 @@ def report_create(
                 ]
             }
         )
-    if not by_command and quarter_bounds(year, quarter)[0] > timezone.localdate():
+    if user is not SYSTEM and quarter_bounds(year, quarter)[0] > timezone.localdate():
         raise ValidationError(
             {NON_FIELD_ERRORS: [_("%(q)s квартал %(y)s г. ещё не начался.") % {"q": quarter, "y": year}]}
         )
     existing = QuarterlyReport.objects.filter(roadmap=roadmap, year=year, quarter=quarter).first()
     if existing:
         return existing
-    if not by_command and not acts_as(user, roadmap.school, Role.METHODIST):
+    if user is not SYSTEM and not covers_school(user, roadmap.school, roles=REVIEWERS):
         deadline = deadline_for(roadmap.school.municipality.region_id, year, quarter)
         if timezone.localdate() > deadline:
             raise ValidationError(
@@ -134,8 +134,7 @@ def _line_label(line: ActivityReport, number: int | None = None) -> str:
 
 def _check_can_edit(report: QuarterlyReport, user: User) -> None:
     school = report.roadmap.school
-    if not acts_as(user, school, Role.DIRECTOR, Role.METHODIST):
-        raise PermissionDenied
+    require_school(user, school, roles=EDITORS)
     if report.status not in EDITABLE:
         raise ValidationError(
             {
@@ -144,7 +143,7 @@ def _check_can_edit(report: QuarterlyReport, user: User) -> None:
                 ]
             }
         )
-    if acts_as(user, school, Role.METHODIST) or report.status == ReportStatus.RETURNED:
+    if covers_school(user, school, roles=REVIEWERS) or report.status == ReportStatus.RETURNED:
         return
     if not report_window_open(report):
         start, _end = report.bounds
@@ -380,9 +379,12 @@ def _transition(
 def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
     """Director sends a complete report for review."""
     school = report.roadmap.school
-    if not acts_as(user, school, Role.DIRECTOR):
-        raise PermissionDenied
-    if report.status in EDITABLE and report.status == ReportStatus.DRAFT and not acts_as(user, school, Role.METHODIST):
+    require_school(user, school, roles=SUBMITTERS)
+    if (
+        report.status in EDITABLE
+        and report.status == ReportStatus.DRAFT
+        and not covers_school(user, school, roles=REVIEWERS)
+    ):
         if not report_window_open(report):
             raise ValidationError(
                 {
@@ -404,8 +406,7 @@ def report_return(
     *, report: QuarterlyReport, user: User, comment: str = "", line_comments: dict[int, str] | None = None
 ) -> ReportTransition:
     """Methodist returns a submitted report; a comment on the report or on at least one line is required."""
-    if not acts_as(user, report.roadmap.school, Role.METHODIST):
-        raise PermissionDenied
+    require_school(user, report.roadmap.school, roles=REVIEWERS)
     line_comments = {k: v.strip() for k, v in (line_comments or {}).items() if v and v.strip()}
     comment = comment.strip()
     if not comment and not line_comments:
@@ -440,8 +441,7 @@ def report_return(
 
 @transaction.atomic
 def report_approve(*, report: QuarterlyReport, user: User, comment: str = "") -> ReportTransition:
-    if not acts_as(user, report.roadmap.school, Role.METHODIST):
-        raise PermissionDenied
+    require_school(user, report.roadmap.school, roles=REVIEWERS)
     return _transition(
         report,
         user=user,
@@ -455,8 +455,7 @@ def report_approve(*, report: QuarterlyReport, user: User, comment: str = "") ->
 @transaction.atomic
 def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> ReportTransition:
     """An approved report is read-only; a methodist may reopen it (to «возвращён»), giving a reason."""
-    if not acts_as(user, report.roadmap.school, Role.METHODIST):
-        raise PermissionDenied
+    require_school(user, report.roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённый отчёт нельзя.")]})
     entry = _transition(
@@ -474,8 +473,7 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> Report
 @transaction.atomic
 def report_certify(*, report: QuarterlyReport, user: User) -> ReportTransition:
     """The curator certifies (заверяет) a submitted or approved report of their school."""
-    if not acts_as(user, report.roadmap.school, Role.CURATOR):
-        raise PermissionDenied
+    require_school(user, report.roadmap.school, roles=CERTIFIERS)
     return _transition(
         report,
         user=user,

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import academic_year_label, check_academic_year
-from core.models import Role, User
+from core.models import User
+from core.scope import require_school
 from schools.models import School
 
 from ..models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, RoadmapTransition
-from ..permissions import acts_as
+from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS
 
 ACTIVITY_FIELDS = (
     "direction",
@@ -39,15 +40,9 @@ def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
         return day.replace(year=day.year + years, day=28)
 
 
-def _require(user: User, school: School, *roles: str) -> None:
-    if not acts_as(user, school, *roles):
-        raise PermissionDenied
-
-
-def roadmap_create(*, school: School, academic_year: int, user: User, by_command: bool = False) -> Roadmap:
+def roadmap_create(*, school: School, academic_year: int, user: User | None) -> Roadmap:
     """Start an empty roadmap (draft) for the school's academic year."""
-    if not by_command:
-        _require(user, school, Role.DIRECTOR, Role.METHODIST)
+    require_school(user, school, roles=EDITORS)
     try:
         check_academic_year(academic_year)
     except ValidationError as exc:
@@ -71,7 +66,7 @@ def roadmap_create(*, school: School, academic_year: int, user: User, by_command
 @transaction.atomic
 def roadmap_copy_from_previous(*, school: School, academic_year: int, user: User) -> Roadmap:
     """«Копировать из прошлого года»: a new draft with last year's activities, dates moved a year on."""
-    _require(user, school, Role.DIRECTOR, Role.METHODIST)
+    require_school(user, school, roles=EDITORS)
     previous = Roadmap.objects.filter(school=school, academic_year=academic_year - 1).first()
     if previous is None:
         raise ValidationError(
@@ -107,7 +102,7 @@ def roadmap_copy_from_previous(*, school: School, academic_year: int, user: User
 
 
 def _check_editable(roadmap: Roadmap, user: User) -> None:
-    _require(user, roadmap.school, Role.DIRECTOR, Role.METHODIST)
+    require_school(user, roadmap.school, roles=EDITORS)
     if roadmap.status not in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED):
         raise ValidationError(
             {
@@ -121,11 +116,10 @@ def _check_editable(roadmap: Roadmap, user: User) -> None:
 
 @transaction.atomic
 def activity_save(
-    *, roadmap: Roadmap, user: User, data: dict[str, Any], activity: Activity | None = None, by_command: bool = False
+    *, roadmap: Roadmap, user: User | None, data: dict[str, Any], activity: Activity | None = None
 ) -> Activity:
     """Create or update one roadmap activity, then bring the open quarterly reports in line."""
-    if not by_command:
-        _check_editable(roadmap, user)
+    _check_editable(roadmap, user)
     if activity is None:
         activity = Activity(roadmap=roadmap)
         last = roadmap.activities.order_by("-order").values_list("order", flat=True).first()
@@ -244,7 +238,7 @@ ACTION_LABELS = {
 
 @transaction.atomic
 def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
-    _require(user, roadmap.school, Role.DIRECTOR)
+    require_school(user, roadmap.school, roles=SUBMITTERS)
     if roadmap.status in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED) and not roadmap.activities.exists():
         raise ValidationError(
             {NON_FIELD_ERRORS: [_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой.")]}
@@ -260,7 +254,7 @@ def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
 
 @transaction.atomic
 def roadmap_return(*, roadmap: Roadmap, user: User, comment: str) -> RoadmapTransition:
-    _require(user, roadmap.school, Role.METHODIST)
+    require_school(user, roadmap.school, roles=REVIEWERS)
     if not comment.strip():
         raise ValidationError(
             {"comment": [_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя.")]}
@@ -277,7 +271,7 @@ def roadmap_return(*, roadmap: Roadmap, user: User, comment: str) -> RoadmapTran
 
 @transaction.atomic
 def roadmap_approve(*, roadmap: Roadmap, user: User, comment: str = "") -> RoadmapTransition:
-    _require(user, roadmap.school, Role.METHODIST)
+    require_school(user, roadmap.school, roles=REVIEWERS)
     return _transition(
         roadmap,
         user=user,
@@ -290,7 +284,7 @@ def roadmap_approve(*, roadmap: Roadmap, user: User, comment: str = "") -> Roadm
 
 @transaction.atomic
 def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
-    _require(user, roadmap.school, Role.CURATOR)
+    require_school(user, roadmap.school, roles=CERTIFIERS)
     return _transition(
         roadmap,
         user=user,
@@ -302,7 +296,7 @@ def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
 
 @transaction.atomic
 def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTransition:
-    _require(user, roadmap.school, Role.METHODIST)
+    require_school(user, roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя.")]})
     return _transition(

@@ -23,7 +23,7 @@ from core.calendar import (
 from core.forms import message_service_errors
 from core.lists import paginate
 from core.models import Role
-from schools.selectors import has_role, regions_for
+from core.scope import has_role, regions_for
 
 from .. import services
 from ..forms import DeadlineForm

@@ -13,14 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import message_service_errors
 from core.lists import list_page
-from core.models import Role
-from schools.selectors import has_role
+from core.scope import covers_school, has_role
 
 from .. import services
 from ..filters import ReportFilterSet
 from ..forms import LineForm
 from ..models import QuarterlyReport, ReportStatus
-from ..permissions import acts_as, can_edit_report, can_export
+from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS, can_edit_report, can_export
 from ..selectors import (
     REPORT_BADGES,
     evidence_for,
@@ -97,7 +96,7 @@ def _report_context(request: HttpRequest, report: QuarterlyReport, lines, forms=
     report_comments = [c for c in report.comments.select_related("author") if c.line_id is None]
     done = sum(1 for line in lines if line.status == "done")
     filled = sum(1 for line in lines if line.status)
-    is_methodist = acts_as(user, school, Role.METHODIST)
+    is_methodist = covers_school(user, school, roles=REVIEWERS)
     return {
         "report": report,
         "roadmap": report.roadmap,
@@ -110,12 +109,12 @@ def _report_context(request: HttpRequest, report: QuarterlyReport, lines, forms=
         "deadline": report_deadline(report),
         "window_open": report_window_open(report),
         "editable": editable,
-        "can_submit": editable and acts_as(user, school, Role.DIRECTOR),
+        "can_submit": editable and covers_school(user, school, roles=SUBMITTERS),
         "can_review": report.status == ReportStatus.SUBMITTED and is_methodist,
         "can_reopen": report.status == ReportStatus.APPROVED and is_methodist,
         "can_certify": report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
         and not report.certified_at
-        and acts_as(user, school, Role.CURATOR),
+        and covers_school(user, school, roles=CERTIFIERS),
         "report_comments": report_comments,
         "history": report_history(report, lines),
         "form_version": report.version,
@@ -135,7 +134,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "roadmaps/report_detail.html", _report_context(request, report, lines))
 
     school = report.roadmap.school
-    if not acts_as(request.user, school, Role.DIRECTOR, Role.METHODIST):
+    if not covers_school(request.user, school, roles=EDITORS):
         raise PermissionDenied
     lines = report_lines(report)
     forms = {line.pk: LineForm(request.POST, line=line) for line in lines}

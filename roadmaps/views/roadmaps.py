@@ -19,13 +19,13 @@ from core.calendar import (
 from core.forms import apply_service_errors, message_service_errors
 from core.lists import list_page
 from core.models import Role
-from schools.selectors import has_role, schools_for
+from core.scope import covers_school, has_role, school_or_404, schools_for
 
 from .. import services
 from ..filters import RoadmapFilterSet
 from ..forms import ActivityForm
 from ..models import Activity, Direction, QuarterDeadline, Roadmap, RoadmapStatus
-from ..permissions import acts_as, can_edit_roadmap
+from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS, can_edit_roadmap
 from ..selectors import (
     REPORT_BADGES,
     roadmap_activity_counts,
@@ -74,8 +74,8 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def roadmap_create(request: HttpRequest) -> HttpResponse:
-    school = get_object_or_404(schools_for(request.user), pk=_int(request.POST.get("school")))
-    if not acts_as(request.user, school, Role.DIRECTOR, Role.METHODIST):
+    school = school_or_404(request.user, _int(request.POST.get("school")))
+    if not covers_school(request.user, school, roles=EDITORS):
         raise PermissionDenied
     year = _int(request.POST.get("academic_year")) or academic_year_of(timezone.localdate())
     try:
@@ -110,7 +110,7 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for direction in Direction.objects.all()
     ]
     school = roadmap.school
-    is_methodist = acts_as(user, school, Role.METHODIST)
+    is_methodist = covers_school(user, school, roles=REVIEWERS)
     quarters = _roadmap_quarters(roadmap, can_start_late=is_methodist)
     transitions = list(roadmap.transitions.select_related("actor"))
     for a in activities:
@@ -129,13 +129,13 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report_badges": REPORT_BADGES,
             "can_edit": can_edit_roadmap(user, roadmap),
             "can_submit": roadmap.status in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED)
-            and acts_as(user, school, Role.DIRECTOR),
+            and covers_school(user, school, roles=SUBMITTERS),
             "can_review": roadmap.status == RoadmapStatus.SUBMITTED and is_methodist,
             "can_reopen": roadmap.status == RoadmapStatus.APPROVED and is_methodist,
             "can_certify": roadmap.status in (RoadmapStatus.SUBMITTED, RoadmapStatus.APPROVED)
             and not roadmap.certified_at
-            and acts_as(user, school, Role.CURATOR),
-            "can_start_report": acts_as(user, school, Role.DIRECTOR, Role.METHODIST),
+            and covers_school(user, school, roles=CERTIFIERS),
+            "can_start_report": covers_school(user, school, roles=EDITORS),
             "last_return": next((t for t in reversed(transitions) if t.action in ("return", "reopen")), None)
             if roadmap.status == RoadmapStatus.RETURNED
             else None,
@@ -180,7 +180,7 @@ def _roadmap_quarters(roadmap: Roadmap, *, can_start_late: bool) -> list[dict]:
 def activity_edit(request: HttpRequest, roadmap_pk: int, pk: int | None = None) -> HttpResponse:
     roadmap = get_object_or_404(roadmaps_for(request.user), pk=roadmap_pk)
     activity = get_object_or_404(Activity, pk=pk, roadmap=roadmap) if pk else None
-    if not acts_as(request.user, roadmap.school, Role.DIRECTOR, Role.METHODIST):
+    if not covers_school(request.user, roadmap.school, roles=EDITORS):
         raise PermissionDenied
     if not can_edit_roadmap(request.user, roadmap):
         messages.error(request, f"Дорожная карта в статусе «{roadmap.get_status_display()}» — изменять её нельзя.")

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.calendar import academic_year_bounds, academic_year_label, date_text
 from core.models import Membership, Role, User
+from core.scope import curator_active
 from core.workbook import (
     ImportContext,
     RowError,
@@ -239,8 +240,7 @@ def _curator_write(
         if normalize_name(assignment.full_name) != key:
             continue
         # Any assignment of this curator during the year (from the inclusion on) already covers it.
-        still_open = assignment.unassigned_on is None or assignment.unassigned_on >= assigned_on
-        if assignment.assigned_on <= year_end and still_open:
+        if curator_active(assignment, assigned_on, year_end):
             if user is not None and assignment.user_id is None:
                 assignment.user = user
                 assignment.save(update_fields=["user"])

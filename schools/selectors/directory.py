@@ -1,9 +1,8 @@
 """Reads for the schools pages (directory, registry, school card), always through the user's scope
-(`selectors.schools_for`). Each function runs a fixed number of queries, whatever the rows."""
+(`core.scope.schools_for`). Each function runs a fixed number of queries, whatever the rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import academic_year_of
 from core.models import Role, User
+from core.scope import curator_active, curator_active_q, schools_for
 
 from ..models import (
     Category,
@@ -25,16 +25,8 @@ from ..models import (
     RiskProfileEntry,
     School,
 )
-from . import schools_for
 
 NOT_IN_REGISTRY = "none"
-
-
-def active_curators_q(today: dt.date, prefix: str = "") -> Q:
-    p = prefix
-    return Q(**{f"{p}assigned_on__lte": today}) & (
-        Q(**{f"{p}unassigned_on__isnull": True}) | Q(**{f"{p}unassigned_on__gte": today})
-    )
 
 
 # --- Directory ------------------------------------------------------------------------------
@@ -51,7 +43,7 @@ def school_rows(schools: QuerySet[School], academic_year: int | None) -> QuerySe
         Prefetch("registry_entries", queryset=entries.order_by("-academic_year"), to_attr="registry_list"),
         Prefetch(
             "curator_assignments",
-            queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
+            queryset=CuratorAssignment.objects.filter(curator_active_q(today)).order_by("full_name"),
             to_attr="active_curators",
         ),
     )
@@ -103,7 +95,7 @@ def registry_rows(entries: QuerySet[RegistryEntry]) -> QuerySet[RegistryEntry]:
     return entries.select_related("school__municipality").prefetch_related(
         Prefetch(
             "school__curator_assignments",
-            queryset=CuratorAssignment.objects.filter(active_curators_q(today)).order_by("full_name"),
+            queryset=CuratorAssignment.objects.filter(curator_active_q(today)).order_by("full_name"),
             to_attr="active_curators",
         )
     )
@@ -195,15 +187,11 @@ def school_card(user: User, school: School) -> dict[str, Any]:
     return {
         "registry": registry,
         "current_entry": registry[0] if registry else None,
-        "current_curators": [c for c in curators if c.assigned_on <= today and not _ended(c.unassigned_on, today)],
-        "past_curators": [c for c in curators if _ended(c.unassigned_on, today) or c.assigned_on > today],
+        "current_curators": [c for c in curators if curator_active(c, today)],
+        "past_curators": [c for c in curators if not curator_active(c, today)],
         "partners": partners,
         "mentored": mentored,
         "visible_school_ids": visible,
         "causes_by_year": sorted(causes_by_year.items(), reverse=True),
         "current_academic_year": academic_year_of(today),
     }
-
-
-def _ended(day: dt.date | None, today: dt.date) -> bool:
-    return day is not None and day < today

@@ -16,6 +16,7 @@ from ..models import (
     PartnerAssignment,
     School,
 )
+from ..permissions import require_school_editor
 from .common import _raise
 
 
@@ -29,6 +30,7 @@ def curator_assign(
     full_name: str = "",
 ) -> CuratorAssignment:
     """Assign a curator to a school: a user holding the curator role, or a person by full name."""
+    require_school_editor(user, school)
     name = " ".join((full_name or "").split())
     errors: dict[str, str] = {}
     if curator is not None:
@@ -63,6 +65,7 @@ def curator_assign(
 @transaction.atomic
 def curator_unassign(*, user: User | None, assignment: CuratorAssignment, unassigned_on: dt.date) -> CuratorAssignment:
     """End a curator's assignment on a date (the history keeps it as a past curator)."""
+    require_school_editor(user, assignment.school)
     assignment = CuratorAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.unassigned_on is not None:
         raise ValidationError(
@@ -97,6 +100,7 @@ def leader_candidates(school: School):
 @transaction.atomic
 def partner_assign(*, user: User | None, school: School, leader: School, date_from: dt.date) -> PartnerAssignment:
     """Pair the school with a leader (mentor) school of the same region from a date."""
+    require_school_editor(user, school)
     errors: dict[str, str] = {}
     if leader.pk == school.pk:
         errors["leader"] = _("Школа не может быть наставником самой себе.")
@@ -125,6 +129,7 @@ def partner_assign(*, user: User | None, school: School, leader: School, date_fr
 @transaction.atomic
 def partner_end(*, user: User | None, assignment: PartnerAssignment, date_to: dt.date) -> PartnerAssignment:
     """End the network interaction with a leader school on a date."""
+    require_school_editor(user, assignment.school)
     assignment = PartnerAssignment.objects.select_for_update().select_related("leader").get(pk=assignment.pk)
     if assignment.date_to is not None:
         raise ValidationError(

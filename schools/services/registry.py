@@ -17,6 +17,7 @@ from ..models import (
     RegistryEntry,
     School,
 )
+from ..permissions import require_school_editor
 from .common import _check_year, _raise
 
 
@@ -70,6 +71,7 @@ def registry_entry_save(
     A school has at most one entry per academic year; an exclusion needs a date not before the
     inclusion and a justification.
     """
+    require_school_editor(user, school)
     if entry is not None and entry.school_id != school.pk:
         raise ValueError("entry belongs to another school")
     year = int(data["academic_year"])
@@ -129,6 +131,7 @@ def open_registry_entry(school: School) -> RegistryEntry | None:
 @transaction.atomic
 def school_exclude(*, user: User | None, school: School, excluded_on: dt.date, reason: str) -> RegistryEntry:
     """Exclude the school from the registry: close its open entry with a date and a justification."""
+    require_school_editor(user, school)
     entry = (
         RegistryEntry.objects.select_for_update()
         .filter(school=school, excluded_on__isnull=True)

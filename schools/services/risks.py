@@ -16,6 +16,7 @@ from ..models import (
     RiskProfileEntry,
     School,
 )
+from ..permissions import require_school_editor
 from ..selectors.directory import risk_factors_for_year
 from .common import _check_year, _raise
 
@@ -24,6 +25,7 @@ from .common import _check_year, _raise
 def risk_profile_save(*, user: User | None, school: School, year: int, levels: Mapping[int, str]) -> int:
     """Set the level of each factor of the year's catalogue version (`levels`: factor id → level,
     "" for "not assessed", which removes the level). Returns how many factors changed."""
+    require_school_editor(user, school)
     errors: dict[str, str] = {}
     _check_year(errors, "year", year)
     _raise(errors)
@@ -82,6 +84,7 @@ def _validate_cause(year: int, description: str) -> str:
 @transaction.atomic
 def cause_create(*, user: User | None, school: School, year: int, description: str) -> LowResultCause:
     """Record a cause of low results for the school and year."""
+    require_school_editor(user, school)
     description = _validate_cause(year, description)
     cause = LowResultCause(school=school, year=year, description=description)
     cause._history_user = user
@@ -91,6 +94,7 @@ def cause_create(*, user: User | None, school: School, year: int, description: s
 
 @transaction.atomic
 def cause_update(*, user: User | None, cause: LowResultCause, year: int, description: str) -> LowResultCause:
+    require_school_editor(user, cause.school)
     description = _validate_cause(year, description)
     cause.year = year
     cause.description = description
@@ -101,5 +105,6 @@ def cause_update(*, user: User | None, cause: LowResultCause, year: int, descrip
 
 @transaction.atomic
 def cause_delete(*, user: User | None, cause: LowResultCause) -> None:
+    require_school_editor(user, cause.school)
     cause._history_user = user
     cause.delete()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core.models import User
 from core.registry import school_card_sections
+from core.scope import school_or_404
 
 from ..models import RiskFactor, School
 from ..permissions import can_edit_school
@@ -22,7 +23,6 @@ from ..selectors.directory import (
     school_card,
 )
 from ..selectors.history import school_history
-from .common import _school
 
 HISTORY_LIMIT = 100
 
@@ -43,7 +43,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one school: data, registry, risk profile, causes, curators, partners,
     sections of the other apps and the history of changes."""
     user = request.user
-    school = _school(user, pk)
+    school = school_or_404(user, pk)
     catalogue = list(RiskFactor.objects.order_by("version", "order", "pk"))
     years_with_data = risk_years(school)
     try:

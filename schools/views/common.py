@@ -6,32 +6,25 @@ from typing import Any
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from core.models import User
+from core.scope import in_school_or_404, school_or_404
 
 from ..models import School
 from ..permissions import require_school_editor
-from ..selectors import schools_for
-
-
-def _school(user: User, pk: int) -> School:
-    return get_object_or_404(schools_for(user).select_related("municipality__region"), pk=pk)
 
 
 def _editable_school(user: User, pk: int) -> School:
-    school = _school(user, pk)
+    school = school_or_404(user, pk)
     require_school_editor(user, school)
     return school
 
 
 def _scoped(model, user: User, pk: int):
-    """An object hanging off a school the user sees (404 otherwise), with the school loaded."""
-    queryset = model.objects.filter(school__in=schools_for(user).values("pk")).select_related(
-        "school__municipality__region"
-    )
-    obj = get_object_or_404(queryset, pk=pk)
+    """An object hanging off a school the user sees (404 otherwise) and may edit (403 otherwise)."""
+    obj = in_school_or_404(model.objects.select_related("school__municipality__region"), user, pk)
     require_school_editor(user, obj.school)
     return obj
 

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET
 
 from core.calendar import academic_year_label, academic_year_of
 from core.lists import ListPage, filtered_queryset, paginate
+from core.scope import schools_for
 
 from ..filters import RegistryFilterSet, SchoolFilterSet
 from ..models import RegistryEntry
 from ..permissions import REGISTRY_VIEW_ROLES, require_registry_viewer
-from ..selectors import schools_for
 from ..selectors.directory import registry_rows, registry_totals, registry_year_with_data, registry_years, school_rows
 
 

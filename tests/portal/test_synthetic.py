@@ -13,12 +13,12 @@ from django.db.models import F
 from bench import synthetic
 from core.calendar import quarter_academic_year
 from core.models import Membership, User
+from core.scope import schools_for
 from coverage.selectors import coverage_compute
 from monitoring.models import AssessmentResult, IndicatorValue, MethodicalVisit
 from monitoring.selectors import Scope
 from roadmaps.models import Activity, ActivityReport, QuarterlyReport, ReportStatus, Roadmap
 from schools.models import Municipality, Region, RegistryEntry, School
-from schools.selectors import schools_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import scope
 from core.calendar import academic_year_of
 from core.registry import home_panels
 from schools import dashboard
@@ -68,7 +69,7 @@ def test_coordinator_panel_per_municipality_in_one_query(coordinator, region, dj
     _entry(f.SchoolFactory(municipality=second), "shfnsu")
     f.SchoolFactory(municipality=second)
     _entry(f.SchoolFactory(), "shnor")  # another region
-    dashboard._memberships(coordinator)
+    scope.memberships(coordinator)
     with django_assert_num_queries(2):  # the year, then the per-municipality aggregate
         panel = dashboard.region_panel({region.pk})
     rows = {row.pk: (row.schools_total, row.shnor, row.shfnsu) for row in panel["rows"]}
