@@ -325,6 +325,12 @@ def outsider_methodist(other_school):
 
 
 @pytest.fixture
+def outsider_director(other_school):
+    """The director of a school in another region: sees none of `school`'s data."""
+    return f.user_with_role("director", school=other_school)
+
+
+@pytest.fixture
 def quarter() -> tuple[int, int]:
     from core.calendar import current_quarter
 

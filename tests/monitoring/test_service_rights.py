@@ -18,16 +18,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def outsider_methodist(other_school):
-    return f.user_with_role("methodist", municipality=other_school.municipality)
-
-
-@pytest.fixture
-def outsider_director(other_school):
-    return f.user_with_role("director", school=other_school)
-
-
 def _values(indicator_code="contest_participants", value="3"):
     return [services.ValueInput(indicator=f.indicator(indicator_code), value=Decimal(value))]
 

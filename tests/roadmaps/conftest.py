@@ -7,7 +7,6 @@ import pytest
 
 from roadmaps import services
 from roadmaps.models import QuarterlyReport
-from tests import factories as f
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -38,8 +37,3 @@ def approved_report(submitted_report, methodist):
     services.report_approve(report=submitted_report, user=methodist)
     submitted_report.refresh_from_db()
     return submitted_report
-
-
-@pytest.fixture
-def outsider_director(other_school):
-    return f.user_with_role("director", school=other_school)

@@ -24,11 +24,6 @@ def _entry_data(**kw):
     }
 
 
-@pytest.fixture
-def outsider_methodist(other_school):
-    return f.user_with_role("methodist", municipality=other_school.municipality)
-
-
 @pytest.fixture(params=["outsider_methodist", "director", "head", "curator"])
 def refused(request):
     """A methodist of another municipality, and roles that see the school but may not edit it."""
