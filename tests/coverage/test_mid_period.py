@@ -9,7 +9,7 @@ import datetime as dt
 import io
 
 import pytest
-from core.exporting import template_render
+from core.exports import template_render
 from openpyxl import load_workbook
 
 from coverage.selectors import coverage_compute
