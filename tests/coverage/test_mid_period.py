@@ -9,9 +9,9 @@ import datetime as dt
 import io
 
 import pytest
-from core.exports import template_render
 from openpyxl import load_workbook
 
+from core.exports import template_render
 from coverage.selectors import coverage_compute
 from monitoring.selectors import Scope
 from schools.models import Municipality, School
