@@ -118,20 +118,8 @@ def indicator_value_clean(
     return check_average(value, indicator.procedure, label), None
 
 
-def indicator_values_save(
-    *,
-    user: User | None,
-    school: School,
-    period_from: dt.date,
-    period_to: dt.date,
-    inputs: list[ValueInput],
-    campaign: Campaign | None = None,
-) -> tuple[int, int, int]:
-    """Store a school's values for a period: create or update the given ones, delete those cleared.
-
-    Returns (created, updated, deleted). Validates every input first; writes nothing on an error.
-    """
-    require_school(user, school, roles=perm.VALUE_ENTERERS)
+def _clean_inputs(inputs: list[ValueInput], school: School) -> list[tuple[ValueInput, Decimal | None, int | None]]:
+    """Each input with its value and denominator to store (None: cleared); every error at once."""
     errors: list[str] = []
     cleaned: list[tuple[ValueInput, Decimal | None, int | None]] = []
     for item in inputs:
@@ -148,6 +136,24 @@ def indicator_values_save(
         cleaned.append((item, value, den))
     if errors:
         raise ValidationError({NON_FIELD_ERRORS: errors})
+    return cleaned
+
+
+def indicator_values_save(
+    *,
+    user: User | None,
+    school: School,
+    period_from: dt.date,
+    period_to: dt.date,
+    inputs: list[ValueInput],
+    campaign: Campaign | None = None,
+) -> tuple[int, int, int]:
+    """Store a school's values for a period: create or update the given ones, delete those cleared.
+
+    Returns (created, updated, deleted). Validates every input first; writes nothing on an error.
+    """
+    require_school(user, school, roles=perm.VALUE_ENTERERS)
+    cleaned = _clean_inputs(inputs, school)
     created = updated = deleted = 0
     with transaction.atomic():
         existing = {
