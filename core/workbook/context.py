@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ..memberships import has_role
 from ..organisations import organisations
+from ..scope import has_role
 from .parsing import RowError, clean_text, normalize_name
 
 PREVIEW_LIMIT = 500
