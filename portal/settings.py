@@ -199,6 +199,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Otherwise axes logs «AXES: BEGIN version …» at app start, i.e. into every management command's output.
+AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
