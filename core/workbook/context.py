@@ -4,6 +4,7 @@ lookups by code or name, the current sheet and row, and the preview of changes.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,6 +17,18 @@ from ..scope import has_role
 from .parsing import RowError, clean_text, normalize_name
 
 PREVIEW_LIMIT = 500
+SUGGESTIONS = 3
+
+
+def _nearest_names(index: dict[str, list[Any]], key: str, fields: tuple[str, ...]) -> list[str]:
+    """Up to SUGGESTIONS catalogue entries whose normalised code or name is nearest to `key`."""
+    names: list[str] = []
+    for near in difflib.get_close_matches(key, list(index), n=SUGGESTIONS * 2, cutoff=0.6):
+        for obj in index[near]:
+            name = str(getattr(obj, fields[-1], "") or obj)
+            if name not in names:
+                names.append(name)
+    return names[:SUGGESTIONS]
 
 
 @dataclass
@@ -192,9 +205,14 @@ class ImportContext:
             raise RowError(
                 column, _("значение «%(v)s» неоднозначно (%(what)s), укажите код") % {"v": text, "what": label}
             )
-        raise RowError(
-            column, _("%(what)s «%(v)s» не найден(а) в справочнике") % {"what": label.capitalize(), "v": text}
-        )
+        message = _("%(what)s «%(v)s» не совпадает ни с одной записью справочника.") % {
+            "what": label.capitalize(),
+            "v": text,
+        }
+        nearest = _nearest_names(index, normalize_name(text), fields)
+        if nearest:
+            message += " " + _("Возможно: %(names)s.") % {"names": ", ".join(f"«{name}»" for name in nearest)}
+        raise RowError(column, message)
 
     # -- preview -----------------------------------------------------------------------
     def change(self, action: str, text: str, *, row: int | None = None) -> None:

@@ -23,7 +23,6 @@ ILLEGAL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTES_RE = re.compile(r"[\"'«»“”„‟‘’‚‛`´]")
 _SPACES_RE = re.compile(r"\s+")
 _DASHES_RE = re.compile(r"[‐‑‒–—―]")
-_NUMERO_RE = re.compile(r"№\s*")
 _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 _QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[QqКк]\s*([1-4])$")
@@ -54,12 +53,15 @@ def clean_text(value: Any) -> str:
 
 
 def normalize_name(value: Any) -> str:
-    """A comparison key insensitive to case, spacing, quote style («», "", ''), ё/е and dashes."""
+    """A comparison key insensitive to case, spacing, quote style («», "", ''), ё/е and dashes.
+
+    The one key every catalogue lookup of an import compares by. Spacing is ignored entirely, not
+    just collapsed: documents write «обучающимися(в том числе …)» where the catalogue has a space.
+    """
     s = clean_text(value).casefold().replace("ё", "е")
-    s = _QUOTES_RE.sub(" ", s)
+    s = _QUOTES_RE.sub("", s)
     s = _DASHES_RE.sub("-", s)
-    s = _NUMERO_RE.sub("№", s)
-    return _SPACES_RE.sub(" ", s).strip()
+    return _SPACES_RE.sub("", s)
 
 
 def is_empty(value: Any) -> bool:

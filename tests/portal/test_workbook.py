@@ -310,3 +310,9 @@ def test_bad_row_does_not_cause_spurious_errors_in_later_sheets(municipality):
     assert result.error_lines() == ["ОО!F3: значение -1 меньше допустимого (0)"]
     assert not School.objects.filter(code__in=["N1", "N2"]).exists()
     assert RegistryEntry.objects.count() == 0
+
+
+def test_normalize_name_ignores_spacing_entirely():
+    document = "организация индивидуальной работы с обучающимися(в том числе дополнительной и по ИОМ)"
+    catalogue = "Организация индивидуальной работы с обучающимися (в том числе дополнительной и по ИОМ)"
+    assert normalize_name(document) == normalize_name(catalogue)

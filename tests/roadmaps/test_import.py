@@ -168,3 +168,25 @@ def test_exported_template_filled_in_imports(school, methodist):
     assert result.ok, result.error_lines()
     line = ActivityReport.objects.get()
     assert (line.activity.activity_type.code, line.report.quarter, line.report.status) == ("failure-06", 2, "approved")
+
+
+def test_activity_type_spelled_as_the_source_document_matches(school, methodist):
+    """Seed 001 writes this type with no space before the bracket; the catalogue has one."""
+    spelled = "организация индивидуальной работы с обучающимися(в том числе дополнительной и по ИОМ)"
+    row = [school.code, "2021-Q1", "", spelled, "", "25.03.2021", "выполнено", "Занятия по ИОМ"]
+    result = run_import(workbook([row]), user=methodist)
+    assert result.ok, result.error_lines()
+    activity = Activity.objects.get()
+    assert activity.activity_type is not None
+    assert activity.activity_type.name.startswith("организация индивидуальной работы с обучающимися (")
+
+
+def test_unknown_activity_type_suggests_the_nearest_catalogue_entries(school, methodist):
+    typo = "организация индивидуальной роботы с обучающимися"
+    row = [school.code, "2021-Q1", "", typo, "", "25.03.2021", "выполнено", "Занятия"]
+    result = run_import(workbook([row]), user=methodist)
+    assert not result.ok
+    [line] = result.error_lines()
+    assert line.startswith(f"Мероприятия!D2: Вид мероприятия «{typo}» не совпадает ни с одной записью справочника.")
+    assert "Возможно: «организация индивидуальной работы с обучающимися (в том числе" in line
+    assert "не найден" not in line

@@ -111,7 +111,7 @@ def test_schools_sheet_reports_duplicate_codes_and_unknown_municipality(municipa
     result = run_import(data, by_command=True)
     assert result.error_lines() == [
         "ОО!A3: повторяет строку 2",
-        "ОО!C4: Муниципалитет «Нет такого района» не найден(а) в справочнике",
+        "ОО!C4: Муниципалитет «Нет такого района» не совпадает ни с одной записью справочника.",
     ]
     assert not School.objects.filter(code__in=["N1", "N2"]).exists()
 
