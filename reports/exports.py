@@ -21,28 +21,45 @@ from .document import Table
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-_INT = re.compile(r"^\d{1,9}$")
-_DEC = re.compile(r"^\d{1,9},\d{1,4}$")
+_INT = re.compile(r"^-?\d{1,9}$")
+_DEC = re.compile(r"^-?\d{1,9},\d{1,4}$")
+SHEET_TITLE_MAX = 31  # Excel's limit
 
 
-def _typed(ws: Any, value: Any) -> Any:
-    """Counts and percentages printed as «13» / «81,25» become numbers in the sheet; the rest stays text."""
+def _typed(ws: Any, value: Any, *, font: Font | None = None) -> WriteOnlyCell:
+    """A cell of the sheet: counts and percentages printed as «13» / «81,25» become numbers with a
+    number format (Excel shows the decimal comma by its locale); the rest stays safe text."""
     if isinstance(value, str) and _INT.match(value):
-        return int(value)
-    if isinstance(value, str) and _DEC.match(value):
+        cell = WriteOnlyCell(ws, value=int(value))
+        cell.number_format = "0"
+    elif isinstance(value, str) and _DEC.match(value):
         cell = WriteOnlyCell(ws, value=float(value.replace(",", ".")))
         cell.number_format = "0." + "0" * len(value.split(",")[1])
-        return cell
-    return safe_cell(value)
+    else:
+        cell = WriteOnlyCell(ws, value=safe_cell(value))
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _shorten(text: str, limit: int) -> str:
+    """The text cut to `limit` characters at the last word boundary (mid-word only for one long word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rfind(" ")
+    short = text[:cut] if cut > 0 else text[:limit]
+    return short.rstrip(" ,.;:-–—(") or text[:limit]
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub(" ", title).strip()[:28] or "Лист"
-    name, n = base, 2
-    while name.lower() in used:
-        name = f"{base[:25]} {n}"
+    """A sheet name of at most 31 characters ending on a word, unique in the workbook (« (2)» …)."""
+    base = " ".join(_SHEET_BAD.sub(" ", title).split()).strip("'") or "Лист"
+    name, n = _shorten(base, SHEET_TITLE_MAX), 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name = _shorten(base, SHEET_TITLE_MAX - len(suffix)) + suffix
         n += 1
-    used.add(name.lower())
+    used.add(name.casefold())
     return name
 
 
@@ -95,12 +112,7 @@ class ReferenceXlsxExporter(Exporter):
             for row in table.rows:
                 ws.append([_typed(ws, v) for v in row])
             for row in table.foot:
-                cells = []
-                for v in row:
-                    cell = WriteOnlyCell(ws, value=safe_cell(v))
-                    cell.font = bold
-                    cells.append(cell)
-                ws.append(cells)
+                ws.append([_typed(ws, v, font=bold) for v in row])
         buffer = io.BytesIO()
         wb.save(buffer)
         return f"{self.filename_stem}.xlsx", XLSX_CONTENT_TYPE, buffer.getvalue()

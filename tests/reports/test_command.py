@@ -76,7 +76,60 @@ def test_xlsx_cells_are_typed():
     from reports.exports import _typed
 
     ws = Workbook(write_only=True).create_sheet()
-    assert _typed(ws, "13") == 13
+    assert _typed(ws, "13").value == 13
     assert _typed(ws, "81,25").value == 81.25
-    assert _typed(ws, "13 (81,25%)") == "13 (81,25%)"
-    assert _typed(ws, "11/17") == "11/17"
+    assert _typed(ws, "13 (81,25%)").value == "13 (81,25%)"
+    assert _typed(ws, "11/17").value == "11/17"
+
+
+def _reference_xlsx(tables) -> object:
+    import io
+
+    from reports.exports import ReferenceXlsxExporter
+
+    doc = {
+        "title": "Справка",
+        "scope": {"name": "Район", "authority": ""},
+        "period_text": "2020/2021 учебный год",
+        "total": 16,
+        "not_approved_reports": 0,
+        "indicators": [],
+        "all_tables": tables,
+    }
+    _name, _type, content = ReferenceXlsxExporter(doc=doc, filename_stem="r").render({})
+    return load_workbook(io.BytesIO(content))
+
+
+def test_xlsx_totals_and_percentages_are_numbers_with_a_number_format():
+    from reports.document.text import Table
+
+    table = Table(
+        key="visits",
+        title="Посещения",
+        head=[[{"text": "ОО"}, {"text": "Посещений"}, {"text": "%"}]],
+        rows=[["МОУ СОШ №2", "16", "58,93"]],
+        foot=[["Всего", "16", "58,93"]],
+    )
+    sheet = _reference_xlsx([table])["Посещения"]
+    for row in (3, 4):  # a line and the total
+        count, percent = sheet.cell(row, 2), sheet.cell(row, 3)
+        assert (count.value, count.data_type, count.number_format) == (16, "n", "0")
+        assert (percent.value, percent.data_type, percent.number_format) == (58.93, "n", "0.00")
+    assert sheet.cell(4, 2).font.bold
+
+
+def test_xlsx_sheet_names_end_on_a_word_and_are_unique():
+    from reports.document.text import Table
+
+    def table(title: str) -> Table:
+        return Table(key=title, title=title, head=[[{"text": "ОО"}]], rows=[["МОУ СОШ №2"]])
+
+    wb = _reference_xlsx(
+        [
+            table("Посещение ОО с целью оказания методической помощи"),
+            table("Посещение ОО с целью оказания консультационной помощи"),
+            table("Охват"),
+        ]
+    )
+    assert wb.sheetnames == ["Справка", "Посещение ОО с целью оказания", "Посещение ОО с целью (2)", "Охват"]
+    assert all(len(name) <= 31 for name in wb.sheetnames)
