@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from core.calendar import quarters_within
+from core.sorting import natural_key
 from monitoring.models import IndicatorValue, MethodicalVisit
 from monitoring.selectors import Scope, area_of, schools_in_scope
 from roadmaps.models import ActivityReport, Direction, LineStatus, QuarterlyReport, ReportStatus
@@ -103,13 +104,14 @@ def coverage_compute(
 def _schools_with_facts(
     obj: Region | Municipality, date_from: dt.date, date_to: dt.date, quarters: list[tuple[int, int]]
 ) -> list[School]:
-    """The in-scope schools by name, each with its category, visit, partner and unapproved-report facts."""
+    """The in-scope schools in natural order (`core.sorting`), each with its category, visit, partner
+    and unapproved-report facts."""
     active_entries = (
         RegistryEntry.objects.filter(school=OuterRef("pk"))
         .filter(registry_active_q(date_from, date_to))
         .order_by("-academic_year", "-included_on")
     )
-    return list(
+    schools = list(
         schools_in_scope(obj, date_from, date_to)
         .select_related("municipality")
         .annotate(
@@ -129,8 +131,9 @@ def _schools_with_facts(
                 "COUNT",
             ),
         )
-        .order_by("name", "pk")
+        .order_by("pk")
     )
+    return sorted(schools, key=lambda s: natural_key(s.name))
 
 
 def _done_line_counts(

@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from core.calendar import period_string, quarters_within
 from core.models import Role, User
 from core.scope import scope_q
+from core.sorting import natural_key
 from monitoring.models import AssessmentResult, Procedure
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus
 from roadmaps.selectors import quarters_q
@@ -218,8 +219,9 @@ def exclusions(*, scope_kind: str, scope_code: str, date_from: dt.date, date_to:
     rows = (
         RegistryEntry.objects.filter(area, excluded_on__gte=date_from, excluded_on__lte=date_to)
         .select_related("school", "school__municipality")
-        .order_by("school__name", "excluded_on")
+        .order_by("excluded_on", "pk")
     )
+    rows = sorted(rows, key=lambda e: natural_key(e.school.name))
     return [
         {
             "school_id": e.school_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.numbers import format_count_percent, format_number
+from core.sorting import natural_key
 
 from ..models import ReferenceTemplate
 
@@ -69,12 +70,14 @@ def draft_remarks(*, snapshot: dict, template: str, precision: int) -> str:
     if idle:
         items.append(
             "нет выполненных мероприятий «дорожной карты» в утверждённых отчётах за период: "
-            + ", ".join(sorted(idle))
+            + ", ".join(sorted(idle, key=natural_key))
             + ";"
         )
     unvisited = [names[sid] for sid, s in cov["per_school"].items() if not s.get("visits") and sid in names]
     if unvisited and template == ReferenceTemplate.METHODICAL_HELP:
-        items.append("адресная методическая помощь не оказывалась: " + ", ".join(sorted(unvisited)) + ";")
+        items.append(
+            "адресная методическая помощь не оказывалась: " + ", ".join(sorted(unvisited, key=natural_key)) + ";"
+        )
     for d in snapshot.get("declines", [])[:10]:
         items.append(
             f"{d['school']}: снижение среднего результата {d['procedure']} по предмету «{d['subject']}» "

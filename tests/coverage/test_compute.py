@@ -259,3 +259,18 @@ def test_lines_of_untyped_activities_and_of_other_areas(world, municipality, oth
     assert (courses["count"], courses["school_ids"]) == (2, [world["a"].pk, b.pk])
     assert _type(data, "teachers-05")["count"] == 0
     assert sum(t["count"] for d in data["directions"] for t in d["types"]) == 2
+
+
+@pytest.mark.django_db
+def test_schools_are_listed_in_natural_order(municipality):
+    """№2 before №10, and a quoted name is not first for its «: the order every reference prints."""
+    for name in ("МОУ СОШ №10", "МОУ СОШ №2", "МОУ «Журавлевская СОШ»", "МОУ «Яблоновская СОШ»"):
+        school = f.SchoolFactory(municipality=municipality, name=name)
+        f.RegistryEntryFactory(school=school, academic_year=2020, included_on=dt.date(2020, 9, 1))
+    data = coverage_compute(scope=Scope("municipality", municipality.code), date_from=D1, date_to=D2)
+    assert [s["name"] for s in data["schools"]] == [
+        "МОУ «Журавлевская СОШ»",
+        "МОУ СОШ №2",
+        "МОУ СОШ №10",
+        "МОУ «Яблоновская СОШ»",
+    ]
