@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, TypeVar
 
 from django import forms
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpResponse
 from django.utils.module_loading import autodiscover_modules
 
+from core.downloads import download_response
 from core.workbook import ILLEGAL_CHARS_RE
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,17 +78,9 @@ def registered() -> dict[str, type[Exporter]]:
 
 
 def export_response(result: ExportResult) -> HttpResponse:
-    """An export as a download: bytes whole, a file or an iterator streamed."""
+    """An export as a download (`core.downloads.download_response`): bytes whole, a file or an iterator streamed."""
     filename, content_type, content = result
-    if isinstance(content, bytes | bytearray):
-        response: HttpResponse = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-    if hasattr(content, "read"):
-        return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
-    response = StreamingHttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download_response(content, filename=filename, content_type=content_type)
 
 
 def write_export(content: Content, path: str | os.PathLike) -> int:

@@ -6,13 +6,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import download_response
 from core.forms import apply_service_errors, message_service_errors
 
 from . import importing
@@ -178,9 +179,7 @@ def template_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not importing.can_download_template(request.user) or not job.output:
         raise PermissionDenied
-    return FileResponse(
-        job.output.open("rb"), as_attachment=True, filename=job.original_name, content_type=XLSX_CONTENT_TYPE
-    )
+    return download_response(job.output.open("rb"), filename=job.original_name, content_type=XLSX_CONTENT_TYPE)
 
 
 # Included in `portal.urls.portal_patterns` (namespace "portal").

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.downloads import download_response
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
 from core.scope import has_role
@@ -70,10 +71,12 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     if not version.pdf:
         raise Http404("PDF этой версии ещё не сформирован")
-    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{_filename(version, "pdf")}"'
-    return response
+    return download_response(
+        bytes(version.pdf),
+        filename=_filename(version, "pdf"),
+        content_type="application/pdf",
+        inline=not request.GET.get("download"),
+    )
 
 
 @login_required
@@ -82,9 +85,7 @@ def version_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     if not version.xlsx:
         raise Http404("Таблицы этой версии ещё не сформированы")
-    response = HttpResponse(bytes(version.xlsx), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(version, "xlsx")}"'
-    return response
+    return download_response(bytes(version.xlsx), filename=_filename(version, "xlsx"), content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -107,6 +108,8 @@ def signed_zip(request: HttpRequest) -> StreamingHttpResponse:
             name = f"{place}/{ref.template}-{ref.date_from:%Y%m%d}-{ref.date_to:%Y%m%d}-v{v.number}.pdf"
             yield name, (lambda pk=v.pk: bytes(ReferenceVersion.objects.values_list("pdf", flat=True).get(pk=pk)))
 
-    response = StreamingHttpResponse(stream_zip(entries()), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="podpisannye-spravki-{timezone.localdate():%Y%m%d}.zip"'
-    return response
+    return download_response(
+        stream_zip(entries()),
+        filename=f"podpisannye-spravki-{timezone.localdate():%Y%m%d}.zip",
+        content_type="application/zip",
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.calendar import parse_period, period_choices
+from core.downloads import download_response
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
 
@@ -92,7 +93,4 @@ def report_export_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(handle, filename=job.filename, content_type=XLSX_CONTENT_TYPE)

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import download_response
 from core.forms import message_service_errors
 from core.lists import list_page
 from core.scope import covers_school, has_role
@@ -221,17 +222,13 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Serve an evidence file to users who may see its school: attachment, never sniffed."""
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an evidence file to users who may see its school: attachment named for its detected type."""
     evidence = get_object_or_404(evidence_for(request.user), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = download_response(handle, filename=evidence.original_name, content_type=evidence.content_type)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
