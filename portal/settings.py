@@ -122,6 +122,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text e-mails: the same templates, never HTML-escaped (a comment «"<b>&» stays as written).
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "text",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: DATABASE_URL (sqlite:////abs/path.sqlite3 or postgres://...), SQLite under var/ when unset.

@@ -31,8 +31,10 @@ def _send(template: str, context: dict, recipients: list[str]) -> int:
     if not recipients:
         return 0
     context = {**context, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"roadmaps/email/{template}_subject.txt", context).strip().replace("\n", " ")
-    body = render_to_string(f"roadmaps/email/{template}.txt", context)
+    # The "text" template engine does not autoescape: these are plain-text mails, not HTML.
+    subject = render_to_string(f"roadmaps/email/{template}_subject.txt", context, using="text")
+    subject = subject.strip().replace("\n", " ")
+    body = render_to_string(f"roadmaps/email/{template}.txt", context, using="text")
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
