@@ -137,6 +137,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = report.roadmap.school
     if not covers_school(request.user, school, roles=EDITORS):
         raise PermissionDenied
+    if request.POST.get("action") == "submit" and not acts_as(request.user, school, Role.DIRECTOR):
+        # Refused before the draft is saved: only the school's director submits, and a refusal writes nothing.
+        raise PermissionDenied("Отправить отчёт на проверку может только директор ОО.")
     lines = report_lines(report)
     forms = {line.pk: LineForm(request.POST, line=line) for line in lines}
     version = _int(request.POST.get("version")) or 0

@@ -6,9 +6,11 @@ import re
 from urllib.parse import unquote
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
-from roadmaps.models import Evidence
+from roadmaps import services
+from roadmaps.models import Evidence, ReportStatus
 
 from .conftest import PDF_BYTES
 from .test_conflict_and_evidence import _save_with_file, upload
@@ -47,3 +49,70 @@ def served_name(disposition: str) -> str:
     if encoded:
         return unquote(encoded.group(1))
     return re.search(r'filename="([^"]*)"', disposition).group(1)
+
+
+# Plain-text e-mails are not HTML-escaped ------------------------------------------------------------
+
+
+def test_return_mail_keeps_the_comment_as_written(
+    submitted_report, methodist, director, django_capture_on_commit_callbacks
+):
+    comment = 'Приложите "приказ" <b>№5</b> & протокол'
+    line = submitted_report.lines.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_return(
+            report=submitted_report, user=methodist, comment=comment, line_comments={line.pk: "Строка: <i>&</i>"}
+        )
+    message = mail.outbox[-1]
+    assert message.to == [director.email]
+    assert f"Замечание к отчёту: {comment}" in message.body
+    assert "Строка: <i>&</i>" in message.body
+    assert "&quot;" not in message.body and "&lt;" not in message.body and "&amp;" not in message.body
+    assert "&" not in message.subject.replace(" & ", "")
+
+
+def test_return_mail_names_the_report_and_the_line(
+    submitted_report, methodist, director, django_capture_on_commit_callbacks
+):
+    """A second check of the e-mail on return: recipients, subject, link, every line comment."""
+    lines = list(submitted_report.lines.select_related("activity").order_by("pk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_return(
+            report=submitted_report,
+            user=methodist,
+            comment="",
+            line_comments={lines[0].pk: "Нет протокола", lines[1].pk: "Уточните число участников"},
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [director.email]
+    assert "возвращ" in message.subject.lower()
+    assert submitted_report.period_label in message.body
+    assert reverse("roadmaps:report-detail", args=[submitted_report.pk]) in message.body
+    assert f"Строка «{lines[0].activity.title}»: Нет протокола" in message.body
+    assert f"Строка «{lines[1].activity.title}»: Уточните число участников" in message.body
+    assert "Замечание к отчёту" not in message.body
+
+
+# A methodist's «submit» is refused before anything is saved --------------------------------------------
+
+
+def test_methodist_submit_through_the_form_saves_nothing(client, report, methodist):
+    line = report.lines.order_by("pk").first()
+    before = (report.version, list(report.lines.values_list("status", "result")))
+    client.force_login(methodist)
+    response = client.post(
+        reverse("roadmaps:report-detail", args=[report.pk]),
+        {
+            "version": report.version,
+            "action": "submit",
+            f"line-{line.pk}-status": "done",
+            f"line-{line.pk}-result": "Проведено",
+            f"line-{line.pk}-participants": "5",
+        },
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert (report.version, list(report.lines.values_list("status", "result"))) == before
+    assert report.status == ReportStatus.DRAFT
+    assert report.history.count() == 1
