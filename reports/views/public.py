@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.network import client_ip
+
 from .. import selectors
 from ..forms import (
     VERIFY_MAX_BYTES,
@@ -19,10 +21,6 @@ from ..forms import (
 
 VERIFY_RATE = (30, 600)  # uploads per IP per window (seconds)
 CODE_RE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,7 +36,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     limited = ""
     if request.method == "POST":
-        key = f"verify-rate:{hashlib.sha256(_client_ip(request).encode()).hexdigest()[:16]}"
+        key = f"verify-rate:{hashlib.sha256(client_ip(request).encode()).hexdigest()[:16]}"
         count = cache.get_or_set(key, 0, VERIFY_RATE[1])
         too_big = int(request.META.get("CONTENT_LENGTH") or 0) > VERIFY_MAX_BYTES + 64 * 1024
         if count >= VERIFY_RATE[0]:

@@ -43,3 +43,27 @@ def test_reference_files_are_never_sniffed(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith(f"{disposition};")
     assert served_name(response["Content-Disposition"]).endswith(extension)
+
+
+def test_verify_rate_limit_keys_on_the_client_behind_the_proxy(client, signed, monkeypatch, settings):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.views import public
+
+    from .test_views import PDF
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    monkeypatch.setattr(public, "VERIFY_RATE", (2, 600))
+
+    def post(address):
+        return client.post(
+            f"/verify/{signed.code}/",
+            {"file": SimpleUploadedFile("a.pdf", PDF)},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    for _ in range(2):
+        post("198.51.100.7")
+    assert post("198.51.100.7").status_code == 429
+    assert post("203.0.113.9").status_code == 200
