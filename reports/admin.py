@@ -9,7 +9,19 @@ from .models import AnalyticalReference, ReferenceTransition, ReferenceVersion, 
 
 class VersionInline(admin.TabularInline):
     model = ReferenceVersion
-    fields = ("number", "code", "pdf_sha256", "signatory_name", "signed_on", "signed_number", "created_at")
+    fields = (
+        "number",
+        "code",
+        "title",
+        "date_from",
+        "date_to",
+        "pdf_sha256",
+        "signed_by",
+        "signatory_name",
+        "signed_on",
+        "signed_number",
+        "created_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -37,6 +49,23 @@ class AnalyticalReferenceAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     readonly_fields = ("status", "created_by", "created_at", "updated_at")
     inlines = [VersionInline, TransitionInline]
+    # What a signed version was made for: never edited or deleted from here once a version is signed.
+    SIGNED_READONLY = ("template", "title", "scope_kind", "region", "municipality", "date_from", "date_to")
+
+    @staticmethod
+    def _has_signed_version(obj: AnalyticalReference | None) -> bool:
+        return obj is not None and obj.versions.filter(signed_at__isnull=False).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self._has_signed_version(obj):
+            return (*fields, *self.SIGNED_READONLY)
+        return fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if self._has_signed_version(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(RenderJob)

@@ -146,6 +146,14 @@ class ReferenceVersion(models.Model):
     snapshot = models.JSONField(_("данные"))
     narrative = models.JSONField(_("текст"))
     input_hash = models.CharField(_("SHA-256 исходных данных"), max_length=64, db_index=True)
+    # What the document is, as it was when this version was made: the verification page, the file
+    # names and every render read these, never the reference row an admin or a methodist may edit later.
+    template = models.CharField(_("шаблон"), max_length=32, choices=ReferenceTemplate.choices, blank=True)
+    title = models.CharField(_("заголовок"), max_length=500, blank=True)
+    scope_code = models.CharField(_("код территории"), max_length=64, blank=True)
+    authority = models.CharField(_("орган"), max_length=500, blank=True)
+    date_from = models.DateField(_("период с"), null=True, blank=True)
+    date_to = models.DateField(_("период по"), null=True, blank=True)
 
     # Rendered outputs; rerendering an unsigned version overwrites them.
     rendered_hash = models.CharField(max_length=64, blank=True)

@@ -228,6 +228,18 @@ class ReferenceVersionFactory(DjangoModelFactory):
     snapshot = factory.LazyFunction(dict)
     narrative = factory.LazyFunction(dict)
     input_hash = "0" * 64
+    # What the version documents, frozen from the reference as `reference_generate` does.
+    template = factory.LazyAttribute(lambda o: o.reference.template)
+    title = factory.LazyAttribute(lambda o: o.reference.title)
+    scope_code = factory.LazyAttribute(lambda o: o.reference.scope_code)
+    authority = factory.LazyAttribute(
+        lambda o: (
+            (o.reference.municipality or o.reference.region).authority
+            or (o.reference.municipality or o.reference.region).name
+        )
+    )
+    date_from = factory.LazyAttribute(lambda o: o.reference.date_from)
+    date_to = factory.LazyAttribute(lambda o: o.reference.date_to)
     pdf = b"%PDF-1.4\n%%EOF\n"
     pdf_sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.pdf).hexdigest())
     xlsx = b"PK\x03\x04"

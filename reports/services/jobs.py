@@ -171,7 +171,7 @@ def version_render(*, version_pk: int, progress: Callable[[int, str], None] | No
     out = outputs_build(
         snapshot=version.snapshot,
         narrative=version.narrative,
-        template=version.reference.template,
+        template=version.template,
         precision=version.narrative.get("precision", version.reference.precision),
         code=version.code,
         version=version.number,

@@ -105,6 +105,19 @@ def narrative_of(reference: AnalyticalReference) -> dict[str, Any]:
     }
 
 
+def document_of(reference: AnalyticalReference, narrative: dict[str, Any]) -> dict[str, Any]:
+    """What a version freezes about the document itself: template, title, territory and period."""
+    place = reference.municipality or reference.region
+    return {
+        "template": reference.template,
+        "title": narrative["title"],
+        "scope_code": reference.scope_code,
+        "authority": place.authority or place.name,
+        "date_from": reference.date_from,
+        "date_to": reference.date_to,
+    }
+
+
 def default_narrative(*, template: str, snapshot: dict, precision: int) -> dict[str, Any]:
     """The text a new reference starts with: the seed's goal and tasks, drafts from the data."""
     return {
@@ -320,6 +333,7 @@ def reference_generate(*, reference: AnalyticalReference, user: User | None) -> 
             narrative=narrative,
             input_hash=digest,
             created_by=user,
+            **document_of(ref, narrative),
         )
         job = RenderJob.objects.create(version=version)
         old = ref.status

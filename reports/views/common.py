@@ -22,5 +22,4 @@ def _reference(request: HttpRequest, pk: int):
 
 
 def _filename(version: ReferenceVersion, ext: str) -> str:
-    ref = version.reference
-    return f"spravka-{ref.template}-{ref.scope_code}-v{version.number}.{ext}"
+    return f"spravka-{version.template}-{version.scope_code}-v{version.number}.{ext}"

@@ -103,9 +103,7 @@ def signed_zip(request: HttpRequest) -> StreamingHttpResponse:
 
     def entries():
         for v in versions:
-            ref = v.reference
-            place = ref.municipality.code if ref.municipality_id else ref.region.code
-            name = f"{place}/{ref.template}-{ref.date_from:%Y%m%d}-{ref.date_to:%Y%m%d}-v{v.number}.pdf"
+            name = f"{v.scope_code}/{v.template}-{v.date_from:%Y%m%d}-{v.date_to:%Y%m%d}-v{v.number}.pdf"
             yield name, (lambda pk=v.pk: bytes(ReferenceVersion.objects.values_list("pdf", flat=True).get(pk=pk)))
 
     return download_response(

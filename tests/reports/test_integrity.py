@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from reports import services
+from reports.models import AnalyticalReference, ReferenceVersion
+from tests import factories as f
 from tests.roadmaps.test_integrity import served_name
 
 from .test_views import reference, signed, version  # noqa: F401 - fixtures
@@ -67,3 +72,95 @@ def test_verify_rate_limit_keys_on_the_client_behind_the_proxy(client, signed, m
         post("198.51.100.7")
     assert post("198.51.100.7").status_code == 429
     assert post("203.0.113.9").status_code == 200
+
+
+# The verification page, the signed PDF and the file names come from the frozen ver ---------------
+
+
+@pytest.fixture
+def signed_v1(make_reference, methodist, head, django_capture_on_commit_callbacks):
+    from .test_workflow import _generate, _reviewed, _sign
+
+    ref = _reviewed(make_reference("methodical-help", title="Анализ за 2020/2021 учебный год"), methodist)
+    _generate(ref, methodist, django_capture_on_commit_callbacks)
+    services.reference_send(reference=ref, user=methodist)
+    ver = _sign(ref, head, django_capture_on_commit_callbacks)
+    ver.refresh_from_db()
+    ref.refresh_from_db()
+    return ref, ver
+
+
+def test_verify_shows_the_reference_as_signed_after_it_is_edited(client, signed_v1, methodist, coordinator, scenario):
+    ref, ver = signed_v1
+    services.reference_update(
+        reference=ref, user=methodist, data={"title": "Совсем другой документ"}, recommendations=[]
+    )
+    # What an admin could still change on the reference row: its period and its scope.
+    other = f.MunicipalityFactory(region=scenario["region"], name="Другой район", authority="Управление другого района")
+    AnalyticalReference.objects.filter(pk=ref.pk).update(
+        date_from=dt.date(2019, 1, 1), date_to=dt.date(2019, 12, 31), municipality=other, template="program-report"
+    )
+    page = client.get(f"/verify/{ver.code}/").content.decode()
+    assert "Анализ за 2020/2021 учебный год" in page
+    assert "Совсем другой документ" not in page
+    assert "01.09.2020 – 30.06.2021" in page
+    assert "2019" not in page
+    assert "Управление другого района" not in page and "Другой район" not in page
+    authority = scenario["municipality"].authority or scenario["municipality"].name
+    assert authority in page
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:version-pdf", args=[ver.pk]) + "?download=1")
+    assert response.status_code == 200
+    name = served_name(response["Content-Disposition"])
+    assert name == f"spravka-methodical-help-{scenario['municipality'].code}-v1.pdf"
+
+
+def test_rendering_uses_the_template_the_version_was_made_from(
+    make_reference, methodist, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import rendering
+    from reports.services import jobs
+
+    from .test_workflow import _generate
+
+    ref = make_reference("methodical-help")
+    ver = _generate(ref, methodist, django_capture_on_commit_callbacks)
+    AnalyticalReference.objects.filter(pk=ref.pk).update(template="roadmap-monitoring")
+    ReferenceVersion.objects.filter(pk=ver.pk).update(rendered_hash="", pdf_sha256="")
+    seen = []
+    original = rendering.outputs_build
+
+    def spy(**kwargs):
+        seen.append(kwargs["template"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(rendering, "outputs_build", spy)
+    assert jobs.version_render(version_pk=ver.pk)
+    assert seen == ["methodical-help"]
+
+
+def test_admin_cannot_edit_or_delete_a_signed_reference(client, signed_v1, admin_user):
+    ref, ver = signed_v1
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    url = reverse("admin:reports_analyticalreference_change", args=[ref.pk])
+    page = client.get(url).content.decode()
+    for field in ("title", "template", "date_from", "date_to", "scope_kind", "region", "municipality"):
+        assert f'name="{field}"' not in page, field
+    assert client.get(reverse("admin:reports_analyticalreference_delete", args=[ref.pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:reports_analyticalreference_delete", args=[ref.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert ReferenceVersion.objects.filter(pk=ver.pk, signed_at__isnull=False).exists()
+
+
+def test_admin_may_still_edit_an_unsigned_reference(client, make_reference, admin_user):
+    ref = make_reference("methodical-help")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:reports_analyticalreference_change", args=[ref.pk])).content.decode()
+    assert 'name="title"' in page and 'name="date_to"' in page
+    assert client.get(reverse("admin:reports_analyticalreference_delete", args=[ref.pk])).status_code == 200
