@@ -106,8 +106,15 @@ RecommendationFormSet = formset_factory(RecommendationForm, extra=1, can_delete=
 
 class SignForm(forms.Form):
     kind = forms.ChoiceField(label="Гриф", choices=ApprovalKind.choices, initial=ApprovalKind.APPROVE)
-    position = forms.CharField(label="Должность", max_length=255)
-    name = forms.CharField(label="Инициалы и фамилия", max_length=255, help_text="Как в подписи: Н.А. Бозина")
+    position = forms.CharField(
+        label="Должность", max_length=255, required=False, help_text="Пусто — должность из вашего профиля."
+    )
+    name = forms.CharField(
+        label="Инициалы и фамилия",
+        max_length=255,
+        required=False,
+        help_text="Как в подписи: Н.А. Бозина. Пусто — из вашего профиля. Подписывает ваша учётная запись.",
+    )
     signed_on = date_field("Дата")
     outgoing_number = forms.CharField(label="Исходящий номер", max_length=100)
 

@@ -75,7 +75,7 @@ def version_by_code(code: str) -> ReferenceVersion | None:
     """The public verification page's lookup (no user: the code itself is the capability)."""
     return (
         ReferenceVersion.objects.defer("pdf", "xlsx", "snapshot")
-        .select_related("reference", "reference__region", "reference__municipality")
+        .select_related("reference", "reference__region", "reference__municipality", "signed_by")
         .filter(code=code.strip().upper())
         .first()
     )

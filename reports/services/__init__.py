@@ -25,6 +25,7 @@ from .references import (
     reference_send,
     reference_sign,
     reference_update,
+    signer_position,
 )
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "reference_return",
     "reference_send",
     "reference_sign",
+    "signer_position",
     "reference_update",
     "signature_of",
     "version_render",

@@ -394,6 +394,11 @@ def reference_send(*, reference: AnalyticalReference, user: User) -> AnalyticalR
     return ref
 
 
+def signer_position(reference: AnalyticalReference) -> str:
+    """The head's position as the territory's card names it (when the signing account has none)."""
+    return (reference.municipality or reference.region).head_position
+
+
 def reference_sign(
     *,
     reference: AnalyticalReference,
@@ -404,32 +409,41 @@ def reference_sign(
     outgoing_number: str,
     kind: str = ApprovalKind.APPROVE,
 ) -> ReferenceVersion:
-    """The head signs the version sent to them; it is rendered once more with the signature and frozen."""
+    """The head signs the version sent to them; it is rendered once more with the signature and frozen.
+
+    The signature is the account's (`signed_by`); an empty position or name is taken from its profile.
+    The date lies between the end of the version's period and today.
+    """
     permissions.require_signer(user, reference)
+    position = position.strip() or user.position.strip() or signer_position(reference)
+    name = name.strip() or user.short_name
     errors = {}
-    if not position.strip():
+    if not position:
         errors["position"] = "Укажите должность."
-    if not name.strip():
-        errors["name"] = "Укажите инициалы и фамилию."
     if not outgoing_number.strip():
         errors["outgoing_number"] = "Укажите исходящий номер."
     if kind not in ApprovalKind.values:
         errors["kind"] = "Неизвестный гриф."
     if signed_on > timezone.localdate():
         errors["signed_on"] = "Дата подписания не может быть в будущем."
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
+        version = ReferenceVersion.objects.select_for_update().filter(pk=ref.current_version_id).first()
+        period_end = (version.date_to if version else None) or ref.date_to
+        if "signed_on" not in errors and signed_on < period_end:
+            errors["signed_on"] = (
+                f"Дата подписания не может быть раньше окончания периода справки ({date_text(period_end)})."
+            )
+        if errors:
+            raise ValidationError(errors)
         if ref.status != ReferenceStatus.SENT:
             raise ValidationError({NON_FIELD_ERRORS: ["Подписать можно только справку, направленную на подписание."]})
-        version = ReferenceVersion.objects.select_for_update().filter(pk=ref.current_version_id).first()
         if version is None or version.is_signed:
             raise ValidationError({NON_FIELD_ERRORS: ["Нет версии, ожидающей подписи."]})
         version.signed_by = user
         version.signed_at = timezone.now()
-        version.signatory_position = position.strip()
-        version.signatory_name = name.strip()
+        version.signatory_position = position
+        version.signatory_name = name
         version.signed_on = signed_on
         version.signed_number = outgoing_number.strip()
         version.approval_kind = kind
@@ -462,7 +476,7 @@ def reference_sign(
             from_status=ReferenceStatus.SENT,
             to_status=ReferenceStatus.SIGNED,
             version=version,
-            comment=f"{position.strip()} {name.strip()}, {date_text(signed_on)}, исх. № {outgoing_number.strip()}",
+            comment=f"{position} {name}, {date_text(signed_on)}, исх. № {outgoing_number.strip()}",
         )
         job, _ = RenderJob.objects.get_or_create(version=version)
         _queue_job(job)

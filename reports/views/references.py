@@ -222,9 +222,8 @@ def reference_sign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:detail", pk=reference.pk)
     version = reference.versions.defer("pdf", "xlsx", "snapshot").filter(pk=reference.current_version_id).first()
     user = request.user
-    head_position = (reference.municipality or reference.region).head_position
     initial = {
-        "position": user.position or head_position,
+        "position": user.position or services.signer_position(reference),
         "name": user.short_name,
         "signed_on": timezone.localdate(),
         "outgoing_number": reference.outgoing_number,

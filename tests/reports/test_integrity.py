@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reports import services
@@ -164,3 +165,96 @@ def test_admin_may_still_edit_an_unsigned_reference(client, make_reference, admi
     page = client.get(reverse("admin:reports_analyticalreference_change", args=[ref.pk])).content.decode()
     assert 'name="title"' in page and 'name="date_to"' in page
     assert client.get(reverse("admin:reports_analyticalreference_delete", args=[ref.pk])).status_code == 200
+
+
+# The signature is the signing account's ---------------------------------------------------------------
+
+
+@pytest.fixture
+def sent(make_reference, methodist, django_capture_on_commit_callbacks):
+    from .test_workflow import _generate, _reviewed
+
+    ref = _reviewed(make_reference("methodical-help"), methodist)
+    _generate(ref, methodist, django_capture_on_commit_callbacks)
+    services.reference_send(reference=ref, user=methodist)
+    return ref
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "message"),
+    [
+        (dt.date(1900, 1, 1), "Дата подписания не может быть раньше окончания периода справки (30.06.2021)."),
+        (dt.date(2021, 6, 29), "Дата подписания не может быть раньше окончания периода справки (30.06.2021)."),
+        (dt.date(2999, 1, 1), "Дата подписания не может быть в будущем."),
+    ],
+)
+def test_signing_date_lies_between_the_period_end_and_today(sent, head, signed_on, message):
+    with pytest.raises(ValidationError) as exc:
+        services.reference_sign(
+            reference=sent,
+            user=head,
+            position="Начальник управления",
+            name="Н.А. Бозина",
+            signed_on=signed_on,
+            outgoing_number="01-02/3",
+        )
+    assert exc.value.message_dict == {"signed_on": [message]}
+    sent.refresh_from_db()
+    assert sent.status == "sent"
+
+
+def test_the_last_day_of_the_period_may_be_signed(sent, head, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        ver = services.reference_sign(
+            reference=sent, user=head, position="", name="", signed_on=dt.date(2021, 6, 30), outgoing_number="1"
+        )
+    assert ver.signed_on == dt.date(2021, 6, 30)
+
+
+def test_position_and_name_default_from_the_signing_account(sent, head, django_capture_on_commit_callbacks):
+    head.position = "Начальник отдела образования"
+    head.save()
+    with django_capture_on_commit_callbacks(execute=False):
+        ver = services.reference_sign(
+            reference=sent, user=head, position=" ", name="", signed_on=dt.date(2021, 7, 7), outgoing_number="01-02/3"
+        )
+    ver.refresh_from_db()
+    assert ver.signed_by == head
+    assert (ver.signatory_position, ver.signatory_name) == ("Начальник отдела образования", head.short_name)
+
+
+def test_sign_form_shows_the_date_error_on_the_date_field(client, sent, head):
+    client.force_login(head)
+    response = client.post(
+        reverse("reports:sign", args=[sent.pk]),
+        {
+            "kind": "approve",
+            "position": "Министр просвещения РФ",
+            "name": "С.С. Кравцов",
+            "signed_on": "01.01.1900",
+            "outgoing_number": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["signed_on"] == [
+        "Дата подписания не может быть раньше окончания периода справки (30.06.2021)."
+    ]
+    sent.refresh_from_db()
+    assert sent.status == "sent"
+
+
+def test_verify_page_names_the_account_that_signed(client, sent, head, django_capture_on_commit_callbacks):
+    head.last_name, head.first_name, head.middle_name = "Бозина", "Наталья", "Александровна"
+    head.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        ver = services.reference_sign(
+            reference=sent,
+            user=head,
+            position="Министр просвещения РФ",
+            name="С.С. Кравцов",
+            signed_on=dt.date(2021, 7, 7),
+            outgoing_number="01-02/3",
+        )
+    page = client.get(f"/verify/{ver.code}/").content.decode()
+    assert "Подписано учётной записью" in page
+    assert "Бозина Наталья Александровна" in page
