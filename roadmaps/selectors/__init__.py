@@ -103,6 +103,12 @@ def quarters_q(quarters: list[tuple[int, int]], prefix: str = "") -> Q:
     return q
 
 
+def certification_voided(report: QuarterlyReport) -> str:
+    """Why the curator's certification was removed, while the report has not been certified again."""
+    last = report.transitions.filter(action__in=("certify", "uncertify")).order_by("-created_at", "-id").first()
+    return last.comment if last is not None and last.action == "uncertify" else ""
+
+
 @dataclass
 class HistoryEntry:
     when: dt.datetime
@@ -134,6 +140,7 @@ def report_history(report: QuarterlyReport, lines: list[ActivityReport], limit: 
             "approve": "Утверждён",
             "certify": "Заверен куратором",
             "reopen": "Открыт для исправления",
+            "uncertify": "Заверение снято",
             "import": "Импортирован из книги Excel",
         }.get(t.action, t.action)
         details = (

@@ -3,6 +3,7 @@
 from .deadlines import deadline_set
 from .reports import (
     ReportConflict,
+    certification_void,
     report_approve,
     report_certify,
     report_create,
@@ -30,6 +31,7 @@ __all__ = [
     "activity_save",
     "deadline_set",
     "report_approve",
+    "certification_void",
     "report_certify",
     "report_create",
     "report_reopen",

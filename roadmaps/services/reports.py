@@ -63,6 +63,33 @@ def _short(user: User | None) -> str:
     return user.short_name if user else _("неизвестный пользователь")
 
 
+CERTIFICATION_VOIDED = _("Заверение снято: отчёт изменён после заверения")
+
+
+def certification_void(*, report: QuarterlyReport, user: User | None, what: str) -> ReportTransition | None:
+    """A certified report changed (`what`: returned, reopened, edited, resubmitted): the curator's
+    certification no longer covers it, so it is removed and the removal recorded in the history."""
+    locked = QuarterlyReport.objects.select_for_update().select_related("certified_by").get(pk=report.pk)
+    if locked.certified_at is None:
+        return None
+    comment = _("%(voided)s куратором %(who)s %(when)s: %(what)s.") % {
+        "voided": CERTIFICATION_VOIDED,
+        "who": _short(locked.certified_by),
+        "when": datetime_text(locked.certified_at),
+        "what": what,
+    }
+    QuarterlyReport.objects.filter(pk=locked.pk).update(certified_at=None, certified_by=None)
+    report.certified_at, report.certified_by = None, None
+    return ReportTransition.objects.create(
+        report=locked,
+        actor=user,
+        from_status=locked.status,
+        to_status=locked.status,
+        action="uncertify",
+        comment=comment,
+    )
+
+
 @transaction.atomic
 def report_create(*, roadmap: Roadmap, year: int, quarter: int, user: User | None) -> QuarterlyReport:
     """Open the quarter's report (idempotent): one line per activity due or active in the quarter.
@@ -255,6 +282,7 @@ def report_save(
         raise ValidationError({NON_FIELD_ERRORS: errors})
 
     _bump_version(report, version, user, edit=True)
+    certification_void(report=report, user=user, what=_("изменены строки отчёта"))
     # Record the new version in the report's history before the lines, so a later conflict message
     # finds every line change made since this version.
     report._history_user = user
@@ -398,6 +426,8 @@ def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
         problems = report_problems(report)
         if problems:
             raise ValidationError({NON_FIELD_ERRORS: problems})
+    if report.status in EDITABLE:
+        certification_void(report=report, user=user, what=_("отправлен на проверку повторно"))
     return _transition(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
 
 
@@ -422,6 +452,8 @@ def report_return(
     lines = {line.pk: line for line in report.lines.filter(pk__in=line_comments)}
     if set(line_comments) - lines.keys():
         raise ValidationError({NON_FIELD_ERRORS: [_("Замечание относится к строке другого отчёта.")]})
+    if report.status == ReportStatus.SUBMITTED:
+        certification_void(report=report, user=user, what=_("возвращён на доработку"))
     entry = _transition(
         report,
         user=user,
@@ -458,6 +490,8 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> Report
     require_school(user, report.roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённый отчёт нельзя.")]})
+    if report.status == ReportStatus.APPROVED:
+        certification_void(report=report, user=user, what=_("открыт для исправления"))
     entry = _transition(
         report,
         user=user,

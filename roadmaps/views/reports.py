@@ -23,6 +23,7 @@ from ..models import QuarterlyReport, ReportStatus
 from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS, can_edit_report, can_export
 from ..selectors import (
     REPORT_BADGES,
+    certification_voided,
     evidence_for,
     report_history,
     report_lines,
@@ -99,6 +100,7 @@ def _report_context(request: HttpRequest, report: QuarterlyReport, lines, forms=
     filled = sum(1 for line in lines if line.status)
     is_methodist = covers_school(user, school, roles=REVIEWERS)
     return {
+        "certification_voided": certification_voided(report),
         "report": report,
         "roadmap": report.roadmap,
         "school": school,

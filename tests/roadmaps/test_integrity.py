@@ -10,9 +10,9 @@ from django.core import mail
 from django.urls import reverse
 
 from roadmaps import services
-from roadmaps.models import Evidence, ReportStatus
+from roadmaps.models import Evidence, QuarterlyReport, ReportStatus
 
-from .conftest import PDF_BYTES
+from .conftest import PDF_BYTES, fill_lines
 from .test_conflict_and_evidence import _save_with_file, upload
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,61 @@ def test_methodist_submit_through_the_form_saves_nothing(client, report, methodi
     assert (report.version, list(report.lines.values_list("status", "result"))) == before
     assert report.status == ReportStatus.DRAFT
     assert report.history.count() == 1
+
+
+# Any change to a certified report voids the certification ---------------------------------------------
+
+VOIDED = "Заверение снято: отчёт изменён после заверения"
+
+
+@pytest.fixture
+def certified_report(submitted_report, curator):
+    services.report_certify(report=submitted_report, user=curator)
+    submitted_report.refresh_from_db()
+    assert submitted_report.certified_at is not None
+    return submitted_report
+
+
+def _assert_voided(report, client, viewer, *, because: str):
+    report.refresh_from_db()
+    assert report.certified_at is None and report.certified_by is None
+    entry = report.transitions.filter(action="uncertify").get()
+    assert entry.comment.startswith(VOIDED) and because in entry.comment
+    client.force_login(viewer)
+    page = client.get(reverse("roadmaps:report-detail", args=[report.pk])).content.decode()
+    assert f'id="certification-voided">{VOIDED}' in page
+    assert "Заверение снято" in page.split('id="history"', 1)[1]
+
+
+def test_return_voids_the_certification(client, certified_report, methodist, director):
+    services.report_return(report=certified_report, user=methodist, comment="Уточните результаты")
+    _assert_voided(certified_report, client, director, because="возвращён на доработку")
+
+
+def test_reopen_voids_the_certification(client, certified_report, methodist, director):
+    services.report_approve(report=certified_report, user=methodist)
+    certified_report.refresh_from_db()
+    assert certified_report.certified_at is not None  # approval changes nothing the curator certified
+    services.report_reopen(report=certified_report, user=methodist, reason="Ошибка в дате")
+    _assert_voided(certified_report, client, director, because="открыт для исправления")
+
+
+def test_a_line_save_voids_the_certification(client, certified_report, curator, director):
+    # A returned report still carrying a certification (recorded before this rule) is edited.
+    QuarterlyReport.objects.filter(pk=certified_report.pk).update(status=ReportStatus.RETURNED)
+    fill_lines(certified_report, director, result="Проведено 3 семинара")
+    _assert_voided(certified_report, client, director, because="изменены строки")
+
+
+def test_resubmission_voids_the_certification(client, certified_report, curator, director):
+    QuarterlyReport.objects.filter(pk=certified_report.pk).update(status=ReportStatus.RETURNED)
+    certified_report.refresh_from_db()
+    services.report_submit(report=certified_report, user=director)
+    _assert_voided(certified_report, client, director, because="отправлен на проверку повторно")
+    # The curator may certify the resubmitted report again.
+    services.report_certify(report=certified_report, user=curator)
+    certified_report.refresh_from_db()
+    assert certified_report.certified_at is not None
+    client.force_login(director)
+    page = client.get(reverse("roadmaps:report-detail", args=[certified_report.pk])).content.decode()
+    assert 'id="certification-voided"' not in page
