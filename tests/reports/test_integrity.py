@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -258,3 +259,44 @@ def test_verify_page_names_the_account_that_signed(client, sent, head, django_ca
     page = client.get(f"/verify/{ver.code}/").content.decode()
     assert "Подписано учётной записью" in page
     assert "Бозина Наталья Александровна" in page
+
+
+# The second guard of a signed PDF: the conditional write ---------------------------------------------
+
+
+def test_a_render_racing_the_signed_render_never_overwrites_it(
+    make_reference, methodist, head, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Two renders of a signed version start before either has written (a redelivered task next to the
+    running one): the first to finish writes the signed PDF; the late one must not replace its bytes."""
+    from reports import rendering
+    from reports.services import jobs
+
+    from .test_workflow import _generate, _reviewed
+
+    ref = _reviewed(make_reference("methodical-help"), methodist)
+    _generate(ref, methodist, django_capture_on_commit_callbacks)
+    services.reference_send(reference=ref, user=methodist)
+    with django_capture_on_commit_callbacks(execute=False):  # the signed render is not run yet
+        ver = services.reference_sign(
+            reference=ref, user=head, position="", name="", signed_on=dt.date(2021, 7, 7), outgoing_number="1"
+        )
+    original = rendering.outputs_build
+    calls = []
+
+    def racing(**kwargs):
+        calls.append(kwargs["code"])
+        out = original(**kwargs)
+        if len(calls) == 1:
+            # The other worker renders and writes the signed PDF while this one is still busy.
+            assert jobs.version_render(version_pk=ver.pk) is True
+            return {**out, "pdf": out["pdf"] + b"\n% a different render\n"}
+        return out
+
+    monkeypatch.setattr(rendering, "outputs_build", racing)
+    assert jobs.version_render(version_pk=ver.pk) is False
+    ver.refresh_from_db()
+    stored = bytes(ver.pdf)
+    assert not stored.endswith(b"% a different render\n")
+    assert ver.pdf_sha256 == hashlib.sha256(stored).hexdigest()
+    assert len(calls) == 2
