@@ -300,3 +300,17 @@ def test_a_render_racing_the_signed_render_never_overwrites_it(
     assert not stored.endswith(b"% a different render\n")
     assert ver.pdf_sha256 == hashlib.sha256(stored).hexdigest()
     assert len(calls) == 2
+
+
+def test_admin_bulk_delete_keeps_a_signed_reference(client, signed_v1, admin_user):
+    ref, ver = signed_v1
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:reports_analyticalreference_changelist"),
+        {"action": "delete_selected", "_selected_action": [ref.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 403)
+    assert AnalyticalReference.objects.filter(pk=ref.pk).exists()
+    assert ReferenceVersion.objects.filter(pk=ver.pk).exists()

@@ -174,3 +174,11 @@ def test_resubmission_voids_the_certification(client, certified_report, curator,
     client.force_login(director)
     page = client.get(reverse("roadmaps:report-detail", args=[certified_report.pk])).content.decode()
     assert 'id="certification-voided"' not in page
+
+
+def test_every_accepted_evidence_type_has_its_download_extension():
+    from core.downloads import EXTENSIONS
+    from roadmaps.evidence import ALLOWED
+
+    for extension, content_type in ALLOWED.items():
+        assert EXTENSIONS[content_type] == f".{extension}"
