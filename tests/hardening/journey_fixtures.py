@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
+from core.calendar import current_quarter, previous_quarter, quarter_academic_year, quarter_bounds
 from core.models import User
-from roadmaps.models import QuarterlyReport
+from roadmaps.models import QuarterDeadline, QuarterlyReport
 from schools.models import Municipality, School
 from tests import factories as f
 
@@ -33,7 +33,23 @@ class District:
 @pytest.fixture
 def district(catalogues, region, municipality) -> District:
     """Two schools in this academic year's registry of `municipality` (ШНОР and ШФНСУ)."""
-    year, q = current_quarter()
+    return _district(region, municipality, current_quarter())
+
+
+@pytest.fixture
+def ended_district(catalogues, region, municipality) -> District:
+    """The same district one quarter back: a period that has ended, as a signed reference needs (its
+    signing date may not precede the end of its period). The quarter's deadline is moved past today,
+    so that its director may still report."""
+    district = _district(region, municipality, previous_quarter(*current_quarter()))
+    QuarterDeadline.objects.create(
+        region=region, year=district.quarter[0], quarter=district.quarter[1], deadline=timezone.localdate()
+    )
+    return district
+
+
+def _district(region, municipality, quarter: tuple[int, int]) -> District:
+    year, q = quarter
     academic_year = quarter_academic_year(year, q)
     year_start = dt.date(academic_year, 9, 1)
     region.name = "Белгородская область"
@@ -64,6 +80,16 @@ def district_director(district) -> User:
 @pytest.fixture
 def submitted_report(district, district_director) -> QuarterlyReport:
     """The current quarter's report of the first school, filled (two lines done) and submitted."""
+    return _submitted_report(district, district_director)
+
+
+@pytest.fixture
+def ended_submitted_report(ended_district) -> QuarterlyReport:
+    """The ended quarter's report of the first school, filled (two lines done) and submitted."""
+    return _submitted_report(ended_district, f.user_with_role("director", school=ended_district.school))
+
+
+def _submitted_report(district: District, district_director: User) -> QuarterlyReport:
     from roadmaps import services
     from tests.roadmaps.conftest import fill_lines
 

@@ -29,7 +29,13 @@ from tests import factories as f
 from tests.fixtures.workbooks import OO_HEADER, REGISTRY_HEADER
 from tests.reports.conftest import pdf_text, squash
 
-from .journey_fixtures import district, district_director, submitted_report  # noqa: F401 - fixtures
+from .journey_fixtures import (  # noqa: F401 - fixtures
+    district,
+    district_director,
+    ended_district,
+    ended_submitted_report,
+    submitted_report,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -138,8 +144,8 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
     live_server,
     login,
     shot,
-    district,  # noqa: F811
-    submitted_report,  # noqa: F811
+    ended_district,  # noqa: F811
+    ended_submitted_report,  # noqa: F811
     methodist,
     head,
     coordinator,
@@ -147,8 +153,11 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
 ):
     from roadmaps import services as roadmap_services
 
-    roadmap_services.report_approve(report=submitted_report, user=methodist)
+    # A reference is signed after its period has ended: the district's previous quarter.
+    district = ended_district  # noqa: F811
+    roadmap_services.report_approve(report=ended_submitted_report, user=methodist)
     base = live_server.url
+    period_from = min(district.year_start, district.quarter_bounds[0])
     period_to = district.quarter_bounds[1]
 
     # 1. The methodist builds a roadmap-monitoring reference for the municipality, renders it, sends it.
@@ -157,7 +166,7 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
     page.get_by_role("link", name="Новая справка").click()
     page.get_by_label("Шаблон").select_option("roadmap-monitoring")
     page.get_by_label("Территория").select_option(f"municipality:{district.municipality.code}")
-    _fill_date(page.get_by_label("Период с"), district.year_start)
+    _fill_date(page.get_by_label("Период с"), period_from)
     _fill_date(page.get_by_label("Период по"), period_to)
     page.get_by_role("button", name="Создать").click()
     page.wait_for_url(re.compile(r".*/references/\d+/$"))
