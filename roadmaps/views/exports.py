@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -82,7 +82,7 @@ def report_export_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def report_export_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_export_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The finished file, to the user who asked for it only."""
     if not can_export(request.user):
         raise PermissionDenied

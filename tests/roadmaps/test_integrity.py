@@ -178,7 +178,7 @@ def test_resubmission_voids_the_certification(client, certified_report, curator,
 
 def test_every_accepted_evidence_type_has_its_download_extension():
     from core.downloads import EXTENSIONS
-    from roadmaps.evidence import ALLOWED
+    from roadmaps.services.evidence import ALLOWED
 
     for extension, content_type in ALLOWED.items():
         assert EXTENSIONS[content_type] == f".{extension}"
