@@ -120,8 +120,7 @@ def test_verify_shows_the_reference_as_signed_after_it_is_edited(client, signed_
 def test_rendering_uses_the_template_the_version_was_made_from(
     make_reference, methodist, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports import rendering
-    from reports.services import jobs
+    from reports.services import jobs, rendering
 
     from .test_workflow import _generate
 
@@ -269,8 +268,7 @@ def test_a_render_racing_the_signed_render_never_overwrites_it(
 ):
     """Two renders of a signed version start before either has written (a redelivered task next to the
     running one): the first to finish writes the signed PDF; the late one must not replace its bytes."""
-    from reports import rendering
-    from reports.services import jobs
+    from reports.services import jobs, rendering
 
     from .test_workflow import _generate, _reviewed
 
