@@ -139,7 +139,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = report.roadmap.school
     if not covers_school(request.user, school, roles=EDITORS):
         raise PermissionDenied
-    if request.POST.get("action") == "submit" and not acts_as(request.user, school, Role.DIRECTOR):
+    if request.POST.get("action") == "submit" and not covers_school(request.user, school, roles=SUBMITTERS):
         # Refused before the draft is saved: only the school's director submits, and a refusal writes nothing.
         raise PermissionDenied("Отправить отчёт на проверку может только директор ОО.")
     lines = report_lines(report)
