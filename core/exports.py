@@ -149,6 +149,70 @@ def _yes_no(scope: TemplateScope) -> list[str]:
 template_catalogues.register(Catalogue("Да/нет", _yes_no), order=100)
 
 
+def _contract_sheets(wb: Workbook) -> dict[str, Any]:
+    """One write-only sheet per contract sheet, in the contract's order, with its widths and frozen header."""
+    sheets = {}
+    for name, columns in CONTRACT_SHEETS.items():
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, DEFAULT_WIDTH)
+        sheets[name] = ws
+    return sheets
+
+
+def _catalogue_sheet(wb: Workbook, catalogues: dict[str, list]) -> tuple[Any, dict[str, str]]:
+    """The hidden catalogue sheet (one column per catalogue) and each catalogue's cell range."""
+    catalogue_ws = wb.create_sheet(CATALOGUE_SHEET)
+    catalogue_ws.sheet_state = "hidden"
+    ranges: dict[str, str] = {}
+    for index, title in enumerate(catalogues, start=1):
+        letter = get_column_letter(index)
+        catalogue_ws.column_dimensions[letter].width = 40
+        count = max(len(catalogues[title]), 1)
+        ranges[title] = f"{quote_sheetname(CATALOGUE_SHEET)}!${letter}$2:${letter}${count + 1}"
+    return catalogue_ws, ranges
+
+
+def _validate_columns(ws: Any, name: str, columns: Iterable[str], ranges: dict[str, str]) -> None:
+    """A drop-down from its catalogue on every validated column of the sheet."""
+    for index, column in enumerate(columns, start=1):
+        catalogue = VALIDATED_COLUMNS.get((name, column))
+        if catalogue is None or catalogue not in ranges:
+            continue
+        letter = get_column_letter(index)
+        dv = DataValidation(
+            type="list",
+            formula1=ranges[catalogue],
+            allow_blank=True,
+            showErrorMessage=False,  # codes typed by hand are valid too
+            promptTitle=column,
+            prompt="Выберите значение из списка или введите код",
+            showInputMessage=True,
+        )
+        dv.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
+        ws.data_validations.append(dv)
+
+
+def _write_rows(sheets: dict[str, Any], scope: TemplateScope) -> None:
+    """The rows the apps fill in (`core.registry.template_rows`)."""
+    for rows_of in template_rows:
+        for name, rows in rows_of(scope).items():
+            ws = sheets[name]
+            for values in rows:
+                ws.append(_row(ws, values))
+
+
+def _write_catalogues(catalogue_ws: Any, catalogues: dict[str, list]) -> None:
+    """The catalogue titles as a header, then their values column by column."""
+    catalogue_ws.append(_header(catalogue_ws, catalogues))
+    depth = max(len(values) for values in catalogues.values())
+    for i in range(depth):
+        catalogue_ws.append(
+            _row(catalogue_ws, [values[i] if i < len(values) else None for values in catalogues.values()])
+        )
+
+
 def template_render(*, schools: QuerySet, municipalities: QuerySet) -> bytes:
     """The workbook template with these schools and municipalities filled in.
 
@@ -159,55 +223,13 @@ def template_render(*, schools: QuerySet, municipalities: QuerySet) -> bytes:
     catalogues = {catalogue.title: catalogue.values(scope) for catalogue in template_catalogues}
 
     wb = Workbook(write_only=True)
-    ranges: dict[str, str] = {}
-    sheets = {}
+    sheets = _contract_sheets(wb)
+    catalogue_ws, ranges = _catalogue_sheet(wb, catalogues)
     for name, columns in CONTRACT_SHEETS.items():
-        ws = wb.create_sheet(name)
-        ws.freeze_panes = "A2"
-        for index, column in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, DEFAULT_WIDTH)
-        sheets[name] = ws
-
-    catalogue_ws = wb.create_sheet(CATALOGUE_SHEET)
-    catalogue_ws.sheet_state = "hidden"
-    for index, title in enumerate(catalogues, start=1):
-        letter = get_column_letter(index)
-        catalogue_ws.column_dimensions[letter].width = 40
-        count = max(len(catalogues[title]), 1)
-        ranges[title] = f"{quote_sheetname(CATALOGUE_SHEET)}!${letter}$2:${letter}${count + 1}"
-
-    for name, columns in CONTRACT_SHEETS.items():
-        ws = sheets[name]
-        for index, column in enumerate(columns, start=1):
-            catalogue = VALIDATED_COLUMNS.get((name, column))
-            if catalogue is None or catalogue not in ranges:
-                continue
-            letter = get_column_letter(index)
-            dv = DataValidation(
-                type="list",
-                formula1=ranges[catalogue],
-                allow_blank=True,
-                showErrorMessage=False,  # codes typed by hand are valid too
-                promptTitle=column,
-                prompt="Выберите значение из списка или введите код",
-                showInputMessage=True,
-            )
-            dv.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
-            ws.data_validations.append(dv)
-        ws.append(_header(ws, columns))
-
-    for rows_of in template_rows:
-        for name, rows in rows_of(scope).items():
-            ws = sheets[name]
-            for values in rows:
-                ws.append(_row(ws, values))
-
-    catalogue_ws.append(_header(catalogue_ws, catalogues))
-    depth = max(len(values) for values in catalogues.values())
-    for i in range(depth):
-        catalogue_ws.append(
-            _row(catalogue_ws, [values[i] if i < len(values) else None for values in catalogues.values()])
-        )
+        _validate_columns(sheets[name], name, columns, ranges)
+        sheets[name].append(_header(sheets[name], columns))
+    _write_rows(sheets, scope)
+    _write_catalogues(catalogue_ws, catalogues)
 
     buffer = io.BytesIO()
     wb.save(buffer)
