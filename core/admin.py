@@ -5,6 +5,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import ImportJob, Membership, User
 
 
+class KeepHistoryMixin:
+    """No delete in the admin: what reports, references or their history refer to is archived
+    (organisations) or deactivated (users), never deleted; the foreign keys are PROTECT too."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -12,7 +20,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(KeepHistoryMixin, BaseUserAdmin):
+    """A user who leaves is made inactive («Активный» off), never deleted: their signatures, approvals
+    and edits stay named."""
+
     inlines = [MembershipInline]
     fieldsets = BaseUserAdmin.fieldsets + (("Дополнительно", {"fields": ("middle_name", "position", "phone")}),)
     list_display = ("username", "last_name", "first_name", "middle_name", "is_active")

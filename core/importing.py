@@ -67,7 +67,7 @@ def template_municipalities_for(user: User) -> QuerySet:
 
 def template_schools_for(user: User, municipality: Model | None) -> QuerySet:
     """The schools of a template: the user's, in this municipality (or in all of theirs)."""
-    qs = organisations().schools(user, roles=TEMPLATE_ROLES)
+    qs = organisations().schools(user, roles=TEMPLATE_ROLES).active()  # archived schools: no new work
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
     return qs

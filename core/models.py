@@ -60,21 +60,21 @@ class Membership(models.Model):
     Curators have no fixed scope here: the schools they see are their curator assignments.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("пользователь"))
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("пользователь"))
     role = models.CharField(_("роль"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "schools.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("регион")
+        "schools.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("регион")
     )
     municipality = models.ForeignKey(
         "schools.Municipality",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("муниципалитет"),
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("ОО")
+        "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ОО")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import KeepHistoryMixin
+
 from .models import AssessmentResult, Campaign, CoverageSnapshot, Indicator, IndicatorValue, MethodicalVisit
 
 
@@ -27,7 +29,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     list_display = ("name", "region", "municipality", "period_from", "period_to", "deadline", "created_by")
     list_filter = ("region",)
     search_fields = ("name",)
@@ -36,7 +38,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     list_display = ("school", "indicator", "period_from", "period_to", "value", "denominator", "entered_by")
     list_filter = ("indicator",)
     search_fields = ("school__name", "school__code")
@@ -44,7 +46,7 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MethodicalVisit)
-class MethodicalVisitAdmin(SimpleHistoryAdmin):
+class MethodicalVisitAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     list_display = ("school", "date", "visitors", "recorded_by")
     date_hierarchy = "date"
     search_fields = ("school__name", "school__code", "visitors")
@@ -52,7 +54,7 @@ class MethodicalVisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(SimpleHistoryAdmin):
+class AssessmentResultAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     list_display = ("school", "year", "procedure", "subject", "average")
     list_filter = ("procedure", "year")
     search_fields = ("school__name", "school__code", "subject")

@@ -59,9 +59,9 @@ class Campaign(models.Model):
     """A monitoring round: which indicators schools report for which period, by when."""
 
     name = models.CharField(_("название"), max_length=500)
-    region = models.ForeignKey("schools.Region", on_delete=models.CASCADE, related_name="campaigns")
+    region = models.ForeignKey("schools.Region", on_delete=models.PROTECT, related_name="campaigns")
     municipality = models.ForeignKey(
-        "schools.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="campaigns"
+        "schools.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns"
     )
     period_from = models.DateField(_("период с"))
     period_to = models.DateField(_("период по"))
@@ -85,7 +85,7 @@ class Campaign(models.Model):
 
 
 class IndicatorValue(models.Model):
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="indicator_values")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="indicator_values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="values")
     period_from = models.DateField(_("период с"))
@@ -93,7 +93,7 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("значение"), max_digits=12, decimal_places=2)
     denominator = models.PositiveIntegerField(_("из"), null=True, blank=True)
     comment = models.TextField(_("комментарий"), blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     entered_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -115,12 +115,12 @@ class IndicatorValue(models.Model):
 
 
 class MethodicalVisit(models.Model):
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="visits")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="visits")
     date = models.DateField(_("дата посещения"))
     visitors = models.CharField(_("кто посетил"), max_length=1000)
     purpose = models.TextField(_("цель"))
     outcome = models.TextField(_("результат"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -139,7 +139,7 @@ class Procedure(models.TextChoices):
 
 
 class AssessmentResult(models.Model):
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="assessment_results")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="assessment_results")
     year = models.PositiveSmallIntegerField(_("год"))
     procedure = models.CharField(_("процедура"), max_length=5, choices=Procedure.choices)
     subject = models.CharField(_("предмет"), max_length=100)

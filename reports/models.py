@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ReferenceTemplate(models.TextChoices):
@@ -56,6 +57,8 @@ class AnalyticalReference(models.Model):
     status = models.CharField(
         _("статус"), max_length=16, choices=ReferenceStatus.choices, default=ReferenceStatus.DRAFT
     )
+    # Optimistic locking (core.versions): the text and every transition carry the version they were made at.
+    version = models.PositiveIntegerField(default=1)
 
     # Narrative: each non-empty line of a multi-line field is one numbered item in the document.
     goal = models.TextField(_("цель"), blank=True)
@@ -87,6 +90,8 @@ class AnalyticalReference(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed which field when: what a stale page's refusal names (core.versions).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date_to", "-id"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import KeepHistoryMixin
+
 from .models import (
     Activity,
     ActivityType,
@@ -33,7 +35,7 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(SimpleHistoryAdmin):
+class RoadmapAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     list_display = ("school", "academic_year", "status", "approved_at", "certified_at")
     list_filter = ("status", "academic_year", "school__municipality__region")
     search_fields = ("school__name", "school__code")
@@ -53,7 +55,7 @@ class ReportTransitionInline(admin.TabularInline):
 
 
 @admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(SimpleHistoryAdmin):
+class QuarterlyReportAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     """Read-mostly: reports change through the workflow pages, which record every transition."""
 
     list_display = ("roadmap", "year", "quarter", "status", "submitted_at", "approved_at")
@@ -75,7 +77,7 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoadmapTransition)
-class RoadmapTransitionAdmin(admin.ModelAdmin):
+class RoadmapTransitionAdmin(KeepHistoryMixin, admin.ModelAdmin):
     list_display = ("roadmap", "action", "from_status", "to_status", "actor", "created_at")
     readonly_fields = ("roadmap", "action", "from_status", "to_status", "actor", "comment", "created_at")
 

@@ -44,7 +44,7 @@ from .models import (
     RoadmapStatus,
     RoadmapTransition,
 )
-from .services.reports import activities_in_quarter
+from .services.reports import FROZEN, activities_in_quarter, report_lines_freeze
 
 MSK = ZoneInfo("Europe/Moscow")
 BRY_SCHOOLS = [f"BRY-{i:02d}" for i in range(1, 17)]
@@ -478,6 +478,8 @@ def _report(roadmap: Roadmap, year: int, quarter: int) -> tuple[QuarterlyReport,
 def _set(report: QuarterlyReport, **fields) -> None:
     QuarterlyReport.objects.filter(pk=report.pk).update(**fields)
     report.refresh_from_db()
+    if report.status in FROZEN:
+        report_lines_freeze(report_ids=[report.pk])
 
 
 def _approved_by_import(report: QuarterlyReport, actor: User | None, deadline: dt.date) -> None:

@@ -31,6 +31,7 @@ from core.exports import CONTRACT_SHEETS, DEFAULT_WIDTH, WIDTHS, _header
 from schools.models import School
 
 from .models import ActivityReport, LineStatus, ReportStatus
+from .selectors import reported
 from .services.reports import NEEDS_REASON
 
 SHEET = "Мероприятия"
@@ -44,10 +45,10 @@ FIELDS = (
     "report__roadmap__school__code",
     "report__year",
     "report__quarter",
-    "activity__direction__name",
-    "activity__activity_type__name",
-    "activity__title",
-    "activity__due_on",
+    "reported_direction_name",
+    "reported_type_name",
+    "reported_title_",
+    "reported_due_on_",
     "status",
     "result",
     "reason",
@@ -90,6 +91,13 @@ def export_lines(
             "activity__order",
             "activity_id",
             "pk",
+        )
+        # A submitted or approved line is exported with what it reported against (its frozen copy).
+        .annotate(
+            reported_direction_name=reported("direction__name"),
+            reported_type_name=reported("activity_type__name"),
+            reported_title_=reported("title"),
+            reported_due_on_=reported("due_on"),
         )
         .values_list(*FIELDS)
     )

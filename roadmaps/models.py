@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -56,18 +57,20 @@ class RoadmapStatus(models.TextChoices):
 
 class Roadmap(models.Model):
     school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="roadmaps", verbose_name=_("ОО")
+        "schools.School", on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("ОО")
     )
     academic_year = models.PositiveSmallIntegerField(_("учебный год (год начала)"))
     status = models.CharField(_("статус"), max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT)
+    # Optimistic locking (core.versions): moved on by every transition and every edit of its activities.
+    version = models.PositiveIntegerField(default=1)
     certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     certified_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,6 +106,8 @@ class Activity(models.Model):
         "monitoring.Indicator", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("показатель")
     )
     order = models.PositiveIntegerField(default=0)
+    # Optimistic locking (core.versions): two editors of one activity never overwrite each other.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -127,7 +132,7 @@ class ReportStatus(models.TextChoices):
 
 
 class QuarterlyReport(models.Model):
-    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="reports")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.PROTECT, related_name="reports")
     year = models.PositiveSmallIntegerField(_("год"))
     quarter = models.PositiveSmallIntegerField(_("квартал"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     status = models.CharField(_("статус"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
@@ -136,14 +141,14 @@ class QuarterlyReport(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     certified_at = models.DateTimeField(null=True, blank=True)
     last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     last_edited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,13 +188,30 @@ class ActivityReport(models.Model):
     """One line of a quarterly report: what happened with one activity in that quarter."""
 
     report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="lines")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="report_lines")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="report_lines")
     status = models.CharField(_("статус"), max_length=20, choices=LineStatus.choices, blank=True)
     started_on = models.DateField(_("дата начала"), null=True, blank=True)
     finished_on = models.DateField(_("дата окончания"), null=True, blank=True)
     result = models.TextField(_("результат"), blank=True)
     participants = models.PositiveIntegerField(_("участников"), null=True, blank=True)
     reason = models.TextField(_("причина невыполнения"), blank=True)
+    # What the line reported against, copied from the activity when the report is submitted (empty
+    # while it is a draft or returned): a later edit of the roadmap never changes a submitted or approved
+    # report, nor the references computed from it.
+    reported_direction = models.ForeignKey(
+        Direction, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("направление")
+    )
+    reported_type = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("вид мероприятия"),
+    )
+    reported_title = models.CharField(_("мероприятие"), max_length=1000, blank=True)
+    reported_starts_on = models.DateField(_("начало"), null=True, blank=True)
+    reported_due_on = models.DateField(_("срок"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -207,6 +229,50 @@ class ActivityReport(models.Model):
         ]
         indexes = [models.Index(fields=["status"])]
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.reported_direction_id is not None
+
+    @property
+    def reported(self) -> ReportedActivity:
+        """What the line reports against: its frozen copy once submitted, the live activity before."""
+        return ReportedActivity(self)
+
+
+class ReportedActivity:
+    """The activity as a report line shows it (read lazily: only what a page uses is loaded)."""
+
+    def __init__(self, line: ActivityReport) -> None:
+        self._line = line
+
+    def _get(self, name: str, frozen: str) -> Any:
+        line = self._line
+        return getattr(line, frozen) if line.is_frozen else getattr(line.activity, name)
+
+    @property
+    def title(self) -> str:
+        return self._get("title", "reported_title")
+
+    @property
+    def direction(self) -> Direction:
+        return self._get("direction", "reported_direction")
+
+    @property
+    def direction_id(self) -> int:
+        return self._get("direction_id", "reported_direction_id")
+
+    @property
+    def activity_type(self) -> ActivityType | None:
+        return self._get("activity_type", "reported_type")
+
+    @property
+    def starts_on(self) -> dt.date | None:
+        return self._get("starts_on", "reported_starts_on")
+
+    @property
+    def due_on(self) -> dt.date | None:
+        return self._get("due_on", "reported_due_on")
+
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # The stored name never comes from the user: only the extension that the content check allowed.
@@ -221,7 +287,7 @@ class Evidence(models.Model):
     original_name = models.CharField(_("имя файла"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -271,7 +337,7 @@ class ReportTransition(models.Model):
 class QuarterDeadline(models.Model):
     """Reporting window of a quarter in a region: editable from the quarter's start until `deadline`."""
 
-    region = models.ForeignKey("schools.Region", on_delete=models.CASCADE, related_name="quarter_deadlines")
+    region = models.ForeignKey("schools.Region", on_delete=models.PROTECT, related_name="quarter_deadlines")
     year = models.PositiveSmallIntegerField(_("год"))
     quarter = models.PositiveSmallIntegerField(_("квартал"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     deadline = models.DateField(_("срок сдачи отчёта"))
@@ -303,7 +369,7 @@ class RoadmapTransition(models.Model):
 class ReportReminder(models.Model):
     """A reminder e-mail already sent, so the daily job never sends the same one twice."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=[("week_before", _("за 7 дней")), ("deadline", _("в день срока"))])

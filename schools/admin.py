@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import KeepHistoryMixin
 
 from .models import (
     CuratorAssignment,
@@ -12,30 +15,52 @@ from .models import (
     RiskProfileEntry,
     School,
 )
+from .services import archive_set
+
+
+class ArchiveAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
+    """An organisation is archived («В архив»), never deleted: its reports and references stay whole."""
+
+    actions = ["archive", "unarchive"]
+    readonly_fields = ("is_archived", "archived_at")
+
+    @admin.action(description=_("В архив"))
+    def archive(self, request, queryset) -> None:
+        self._set(request, queryset, archived=True)
+
+    @admin.action(description=_("Вернуть из архива"))
+    def unarchive(self, request, queryset) -> None:
+        self._set(request, queryset, archived=False)
+
+    def _set(self, request, queryset, *, archived: bool) -> None:
+        changed = sum(archive_set(obj=obj, user=request.user, archived=archived) for obj in queryset)
+        text = _("В архив перенесено: %(n)s.") if archived else _("Возвращено из архива: %(n)s.")
+        self.message_user(request, text % {"n": changed}, messages.SUCCESS)
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "authority")
+class RegionAdmin(ArchiveAdmin):
+    list_display = ("code", "name", "authority", "is_archived")
+    list_filter = ("is_archived",)
     search_fields = ("code", "name")
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "region", "authority")
-    list_filter = ("region",)
+class MunicipalityAdmin(ArchiveAdmin):
+    list_display = ("code", "name", "region", "authority", "is_archived")
+    list_filter = ("is_archived", "region")
     search_fields = ("code", "name")
 
 
 @admin.register(School)
-class SchoolAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "municipality", "kind", "is_leader")
-    list_filter = ("municipality__region", "is_leader")
+class SchoolAdmin(ArchiveAdmin):
+    list_display = ("code", "name", "municipality", "kind", "is_leader", "is_archived")
+    list_filter = ("is_archived", "municipality__region", "is_leader")
     search_fields = ("code", "name")
 
 
 @admin.register(RegistryEntry)
-class RegistryEntryAdmin(SimpleHistoryAdmin):
+class RegistryEntryAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     list_display = ("school", "academic_year", "category", "included_on", "excluded_on")
     list_filter = ("academic_year", "category")
     autocomplete_fields = ["school"]

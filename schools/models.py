@@ -13,7 +13,31 @@ from simple_history.models import HistoricalRecords
 from core.calendar import academic_year_label
 
 
-class Region(models.Model):
+class ArchivableQuerySet(models.QuerySet):
+    def active(self) -> ArchivableQuerySet:
+        """Leave out what is archived: lists, selects and new work offer only these."""
+        return self.filter(**{f"{path}is_archived": False for path in self.model.ARCHIVE_PATHS})
+
+
+class Archivable(models.Model):
+    """An organisation is archived, never deleted: its history (reports, references) refers to it.
+
+    Archived, it disappears from lists, selects and new work (`.active()`), while the pages of its
+    history still open. `ARCHIVE_PATHS`: the organisations whose archiving hides this one too.
+    """
+
+    ARCHIVE_PATHS: tuple[str, ...] = ("",)
+
+    is_archived = models.BooleanField(_("в архиве"), default=False)
+    archived_at = models.DateTimeField(_("в архиве с"), null=True, blank=True)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Region(Archivable):
     code = models.CharField(_("код"), max_length=32, unique=True)
     name = models.CharField(_("наименование"), max_length=255)
     authority = models.CharField(_("орган управления образованием"), max_length=500, blank=True)
@@ -31,7 +55,9 @@ class Region(models.Model):
         return self.name
 
 
-class Municipality(models.Model):
+class Municipality(Archivable):
+    ARCHIVE_PATHS = ("", "region__")
+
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("регион")
     )
@@ -52,7 +78,9 @@ class Municipality(models.Model):
         return self.name
 
 
-class School(models.Model):
+class School(Archivable):
+    ARCHIVE_PATHS = ("", "municipality__", "municipality__region__")
+
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name=_("муниципалитет")
     )
@@ -83,7 +111,7 @@ class Category(models.TextChoices):
 class RegistryEntry(models.Model):
     """A school's inclusion in the programme for one academic year."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="registry_entries", verbose_name=_("ОО"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="registry_entries", verbose_name=_("ОО"))
     academic_year = models.PositiveSmallIntegerField(
         _("учебный год (год начала)"), validators=[MinValueValidator(2000)]
     )
@@ -124,11 +152,11 @@ class CuratorAssignment(models.Model):
     from paper records keep only their full name."""
 
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="curator_assignments", verbose_name=_("ОО")
+        School, on_delete=models.PROTECT, related_name="curator_assignments", verbose_name=_("ОО")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="curated_schools",
@@ -158,7 +186,7 @@ class PartnerAssignment(models.Model):
     """Network interaction (сетевое взаимодействие): a leader/mentor school paired with a school."""
 
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="partner_assignments", verbose_name=_("ОО")
+        School, on_delete=models.PROTECT, related_name="partner_assignments", verbose_name=_("ОО")
     )
     leader = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="mentored_assignments", verbose_name=_("школа-наставник")
@@ -207,7 +235,7 @@ class RiskFactor(models.Model):
 
 
 class RiskProfileEntry(models.Model):
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="risk_profile", verbose_name=_("ОО"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="risk_profile", verbose_name=_("ОО"))
     year = models.PositiveSmallIntegerField(_("год"))
     factor = models.ForeignKey(RiskFactor, on_delete=models.PROTECT, verbose_name=_("фактор риска"))
     level = models.CharField(_("уровень"), max_length=10, choices=RiskLevel.choices)
@@ -223,7 +251,7 @@ class RiskProfileEntry(models.Model):
 class LowResultCause(models.Model):
     """A cause of low results recorded for a school in a year (the municipal registry of causes)."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="low_result_causes", verbose_name=_("ОО"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="low_result_causes", verbose_name=_("ОО"))
     year = models.PositiveSmallIntegerField(_("год"))
     description = models.TextField(_("причина"))
     history = HistoricalRecords()

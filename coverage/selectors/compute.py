@@ -19,7 +19,7 @@ from core.sorting import natural_key
 from monitoring.models import IndicatorValue, MethodicalVisit
 from monitoring.selectors import Scope, area_of, schools_in_scope
 from roadmaps.models import ActivityReport, Direction, LineStatus, QuarterlyReport, ReportStatus
-from roadmaps.selectors import quarters_q
+from roadmaps.selectors import quarters_q, reported
 from schools.models import Category, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from schools.selectors import registry_active_q
 
@@ -148,7 +148,8 @@ def _done_line_counts(
         ActivityReport.objects.filter(report__roadmap__school__in=in_scope_ids)
         .filter(done_lines_q(quarters))
         .order_by()
-        .values_list("report__roadmap__school_id", "activity__activity_type_id")
+        .annotate(type_id=reported("activity_type"))
+        .values_list("report__roadmap__school_id", "type_id")
         .annotate(n=Count("pk"))
     )
     done_lines: dict[int, int] = {}

@@ -18,6 +18,7 @@ from core.calendar import date_text
 from core.models import User
 from core.scope import require_municipality, require_region, require_school
 from schools.models import Municipality, Region, School
+from schools.services import require_active
 
 from .. import permissions as perm
 from ..models import (
@@ -247,6 +248,8 @@ def visit_save(
     if visit is not None and visit.pk is not None:
         require_school(user, visit.school, roles=perm.VISIT_RECORDERS)
     visit_check(date=date, visitors=visitors, purpose=purpose)
+    if visit is None or visit.school_id != school.pk:
+        require_active(school)
     visit = visit or MethodicalVisit(recorded_by=user)
     visit.school, visit.date = school, date
     visit.visitors, visit.purpose, visit.outcome = visitors.strip(), purpose.strip(), outcome.strip()

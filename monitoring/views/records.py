@@ -72,6 +72,8 @@ def visit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if visit is not None:
         visit = get_object_or_404(visits_for(request.user, roles=perm.VISIT_RECORDERS), pk=pk)
     schools = schools_for(request.user, roles=perm.VISIT_RECORDERS)
+    if visit is None:  # a new visit: archived schools are not offered (a correction keeps its school)
+        schools = schools.active()
     initial: dict[str, Any] = {}
     if visit is not None:
         initial = {
@@ -135,7 +137,7 @@ def result_list(request: HttpRequest) -> HttpResponse:
             "page": listing.page,
             "school_id": _chosen_school(filterset),
             "can_enter": perm.can_enter_results(request.user),
-            "municipalities": municipalities_for(request.user).order_by("name"),
+            "municipalities": municipalities_for(request.user).active().order_by("name"),
         },
     )
 
@@ -151,6 +153,8 @@ def result_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if result is not None:
         result = get_object_or_404(results_for(request.user, roles=perm.RESULT_ENTERERS), pk=pk)
     schools = schools_for(request.user, roles=perm.RESULT_ENTERERS)
+    if result is None:  # a new result: archived schools are not offered (a correction keeps its school)
+        schools = schools.active()
     initial: dict[str, Any] = {}
     if result is not None:
         initial = {

@@ -17,7 +17,7 @@ from core.scope import scope_q
 from core.sorting import natural_key
 from monitoring.models import AssessmentResult, Procedure
 from roadmaps.models import ActivityReport, LineStatus, ReportStatus
-from roadmaps.selectors import quarters_q
+from roadmaps.selectors import quarters_q, reported
 from schools.models import RegistryEntry, School
 
 from ..models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
@@ -145,9 +145,15 @@ def activity_lines(school_ids: list[int], date_from: dt.date, date_to: dt.date) 
     rows = (
         ActivityReport.objects.filter(report__roadmap__school_id__in=school_ids, report__status=ReportStatus.APPROVED)
         .filter(quarters_q(quarters, "report__"))
+        .annotate(
+            reported_title_=reported("title"),
+            reported_direction_name=reported("direction__name"),
+            reported_type_name=reported("activity_type__name"),
+            reported_due_on_=reported("due_on"),
+        )
         .order_by(
             "report__roadmap__school_id",
-            "activity__direction__order",
+            reported("direction__order"),
             "activity__order",
             "activity_id",
             "report__year",
@@ -155,14 +161,14 @@ def activity_lines(school_ids: list[int], date_from: dt.date, date_to: dt.date) 
         )
         .values_list(
             "report__roadmap__school_id",
-            "activity__title",
-            "activity__direction__name",
-            "activity__activity_type__name",
+            "reported_title_",
+            "reported_direction_name",
+            "reported_type_name",
             "report__year",
             "report__quarter",
             "started_on",
             "finished_on",
-            "activity__due_on",
+            "reported_due_on_",
             "status",
             "result",
             "participants",

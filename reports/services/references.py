@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.calendar import date_text
 from core.models import User
+from core.versions import version_claim
 from schools.models import Municipality, Region
 
 from .. import permissions
@@ -214,10 +215,22 @@ NARRATIVE_FIELDS = (
 )
 
 
+def _claim(ref: AnalyticalReference, version: int | None, user: User | None) -> None:
+    """Move the reference to its next version, refusing a page opened at an older one (core.versions)."""
+    version_claim(ref, version, noun="Справку", fields=("status", *NARRATIVE_FIELDS))
+    ref._history_user = user
+
+
 def reference_update(
-    *, reference: AnalyticalReference, user: User, data: dict[str, Any], recommendations: list[dict[str, str]]
+    *,
+    reference: AnalyticalReference,
+    user: User,
+    data: dict[str, Any],
+    recommendations: list[dict[str, str]],
+    version: int | None = None,
 ) -> AnalyticalReference:
-    """Save the text a person reviewed; editing a signed reference starts its next version."""
+    """Save the text a person reviewed; editing a signed reference starts its next version. A text
+    written against an older `version` is refused, naming who changed what since."""
     permissions.require_preparer(user, reference)
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
@@ -225,6 +238,7 @@ def reference_update(
             raise ValidationError(
                 {NON_FIELD_ERRORS: ["Справка на подписании: изменить её можно после возврата руководителем."]}
             )
+        _claim(ref, version, user)
         for name in NARRATIVE_FIELDS:
             if name in data:
                 setattr(ref, name, data[name])
@@ -265,6 +279,7 @@ def reference_redraft(*, reference: AnalyticalReference, user: User) -> Analytic
         if ref.template == ReferenceTemplate.ROADMAP_MONITORING:
             ref.remarks = draft_remarks(snapshot=snapshot, template=ref.template, precision=ref.precision)
         ref.draft_pending = True
+        _claim(ref, None, user)
         old = ref.status
         if ref.status == ReferenceStatus.SIGNED:
             ref.status = ReferenceStatus.DRAFT
@@ -304,6 +319,7 @@ def reference_generate(*, reference: AnalyticalReference, user: User | None) -> 
             .order_by(F("signed_at").desc(nulls_last=True), "-number")
             .first()
         )
+        _claim(ref, None, user)
         if existing is not None:
             update = ["current_version", "updated_at"]
             ref.current_version = existing
@@ -360,11 +376,12 @@ def _current_version(ref: AnalyticalReference) -> ReferenceVersion | None:
     return ReferenceVersion.objects.defer("pdf", "xlsx").get(pk=ref.current_version_id)
 
 
-def reference_send(*, reference: AnalyticalReference, user: User) -> AnalyticalReference:
-    """Send the current rendered version for sign-off."""
+def reference_send(*, reference: AnalyticalReference, user: User, version: int | None = None) -> AnalyticalReference:
+    """Send the current rendered version for sign-off (the reference as it was at `version`)."""
     permissions.require_preparer(user, reference)
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
+        _claim(ref, version, user)
         if ref.status not in (ReferenceStatus.DRAFT, ReferenceStatus.RETURNED):
             raise ValidationError(
                 {NON_FIELD_ERRORS: ["Направить на подписание можно черновик или возвращённую справку."]}
@@ -408,11 +425,13 @@ def reference_sign(
     signed_on: dt.date,
     outgoing_number: str,
     kind: str = ApprovalKind.APPROVE,
+    version: int | None = None,
 ) -> ReferenceVersion:
     """The head signs the version sent to them; it is rendered once more with the signature and frozen.
 
     The signature is the account's (`signed_by`); an empty position or name is taken from its profile.
-    The date lies between the end of the version's period and today.
+    The date lies between the end of the version's period and today. `version` is the reference's
+    version the head read (core.versions): a changed reference is refused.
     """
     permissions.require_signer(user, reference)
     position = position.strip() or user.position.strip() or signer_position(reference)
@@ -428,6 +447,7 @@ def reference_sign(
         errors["signed_on"] = "Дата подписания не может быть в будущем."
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
+        _claim(ref, version, user)
         version = ReferenceVersion.objects.select_for_update().filter(pk=ref.current_version_id).first()
         period_end = (version.date_to if version else None) or ref.date_to
         if "signed_on" not in errors and signed_on < period_end:
@@ -483,13 +503,16 @@ def reference_sign(
     return version
 
 
-def reference_return(*, reference: AnalyticalReference, user: User, comment: str) -> AnalyticalReference:
-    """The head returns the reference to the methodist with a comment (required)."""
+def reference_return(
+    *, reference: AnalyticalReference, user: User, comment: str, version: int | None = None
+) -> AnalyticalReference:
+    """The head returns the reference to the methodist with a comment (required), as read at `version`."""
     permissions.require_signer(user, reference)
     if not comment.strip():
         raise ValidationError({"comment": "Укажите, что нужно исправить."})
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
+        _claim(ref, version, user)
         if ref.status != ReferenceStatus.SENT:
             raise ValidationError({NON_FIELD_ERRORS: ["Вернуть можно только справку, направленную на подписание."]})
         ref.status = ReferenceStatus.RETURNED

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import apply_service_errors, message_service_errors
 from core.lists import ListPage, filtered_queryset, paginate
 from core.scope import has_role, municipalities_for
+from core.versions import posted_version
 
 from .. import permissions, selectors, services
 from ..document import TEMPLATE_FIELDS, document_build
@@ -140,6 +141,8 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial_recs = [
         {"addressee": r.addressee, "text": r.text, "deadline": r.deadline} for r in reference.recommendations.all()
     ]
+    # The version the text was opened at (kept stale on a refused save, so a blind resubmit is refused again).
+    version = posted_version(request.POST) if request.method == "POST" else reference.version
     if request.method == "POST":
         form = NarrativeForm(request.POST, instance=reference, visible=visible)
         formset = RecommendationFormSet(request.POST, prefix="rec")
@@ -151,7 +154,9 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("text")
             ]
             try:
-                services.reference_update(reference=reference, user=request.user, data=data, recommendations=recs)
+                services.reference_update(
+                    reference=reference, user=request.user, data=data, recommendations=recs, version=version
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -163,7 +168,7 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/reference_edit.html",
-        {"reference": reference, "form": form, "formset": formset, "visible": visible},
+        {"reference": reference, "form": form, "formset": formset, "visible": visible, "form_version": version},
     )
 
 
@@ -206,7 +211,7 @@ def reference_generate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reference_send(request: HttpRequest, pk: int) -> HttpResponse:
     def act(reference):
-        services.reference_send(reference=reference, user=request.user)
+        services.reference_send(reference=reference, user=request.user, version=posted_version(request.POST))
         return "Справка направлена руководителю на подписание."
 
     return _post_action(request, pk, act)
@@ -229,6 +234,7 @@ def reference_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "outgoing_number": reference.outgoing_number,
     }
     form = SignForm(request.POST or None, initial=initial)
+    form_version = posted_version(request.POST) if request.method == "POST" else reference.version
     return_form = ReturnForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,6 +246,7 @@ def reference_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 signed_on=form.cleaned_data["signed_on"],
                 outgoing_number=form.cleaned_data["outgoing_number"],
                 kind=form.cleaned_data["kind"],
+                version=form_version,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -249,7 +256,13 @@ def reference_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/reference_sign.html",
-        {"reference": reference, "version": version, "form": form, "return_form": return_form},
+        {
+            "reference": reference,
+            "version": version,
+            "form": form,
+            "return_form": return_form,
+            "form_version": form_version,
+        },
     )
 
 
@@ -264,7 +277,9 @@ def reference_return(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:sign", pk=reference.pk)
 
     def act(ref):
-        services.reference_return(reference=ref, user=request.user, comment=form.cleaned_data["comment"])
+        services.reference_return(
+            reference=ref, user=request.user, comment=form.cleaned_data["comment"], version=posted_version(request.POST)
+        )
         return "Справка возвращена на доработку с комментарием."
 
     return _post_action(request, pk, act)

@@ -17,6 +17,7 @@ from core.calendar import academic_year_label, period_string, quarter_academic_y
 from core.workbook import ImportContext, normalize_name
 
 from ..models import Activity, ActivityReport, LineStatus, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
+from ..services.reports import report_lines_freeze
 from .lookups import (
     BATCH_SIZE,
     _approve_reports,
@@ -158,6 +159,8 @@ class ActivityPlan:
         if self.approve:
             approved = [r for r in self.used_reports.values() if r.status != ReportStatus.APPROVED]
             _approve_reports(approved, self.user, self.now)
+            # What the lines reported against is frozen with the approval (roadmaps.services.reports).
+            report_lines_freeze(report_ids=[r.pk for r in self.used_reports.values()])
 
 
 __all__ = ["ActivityPlan"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -81,12 +81,31 @@ def certify_queue(user: User) -> QuerySet[QuarterlyReport]:
     )
 
 
+def reported(name: str, prefix: str = "") -> Case:
+    """Query expression over ActivityReport (through `prefix`) for what a line reported against:
+    `name` is one of title, direction, activity_type, starts_on, due_on, or a path below direction or
+    activity_type («direction__name»); the frozen copy when there is one, the live activity otherwise."""
+    head, _sep, rest = name.partition("__")
+    frozen = {"activity_type": "reported_type", "direction": "reported_direction"}.get(head, f"reported_{head}")
+    tail = f"__{rest}" if rest else ""
+    return Case(
+        When(**{f"{prefix}reported_direction__isnull": False}, then=F(f"{prefix}{frozen}{tail}")),
+        default=F(f"{prefix}activity__{head}{tail}"),
+    )
+
+
 def report_lines(report: QuarterlyReport) -> list[ActivityReport]:
     """Lines of a report with everything the page shows, in a fixed number of queries."""
     return list(
         report.lines.select_related(
-            "activity__direction", "activity__activity_type", "activity__indicator"
-        ).prefetch_related(
+            "activity__direction",
+            "activity__activity_type",
+            "activity__indicator",
+            "reported_direction",
+            "reported_type",
+        )
+        .order_by(reported("direction__order"), "activity__order", "activity_id")
+        .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
             Prefetch("comments", queryset=ReviewComment.objects.select_related("author")),
         )
@@ -131,7 +150,7 @@ def _display(line_field, value) -> str:
 
 def report_history(report: QuarterlyReport, lines: list[ActivityReport], limit: int = 300) -> list[HistoryEntry]:
     """Transitions and field-level edits (django-simple-history), newest first."""
-    titles = {line.pk: line.activity.title for line in lines}
+    titles = {line.pk: line.reported.title for line in lines}
     entries: list[HistoryEntry] = []
     for t in report.transitions.select_related("actor"):
         verb = {

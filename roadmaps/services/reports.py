@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,12 +16,12 @@ from core.calendar import (
     academic_year_label,
     check_quarter,
     date_text,
-    datetime_text,
     quarter_academic_year,
     quarter_bounds,
 )
 from core.models import User
 from core.scope import SYSTEM, covers_school, require_school
+from core.versions import StaleVersion, conflict_message, version_claim
 
 from ..models import (
     Activity,
@@ -43,12 +43,8 @@ NEEDS_REASON = (LineStatus.NOT_DONE, LineStatus.POSTPONED)
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-class ReportConflict(Exception):
-    """Someone else saved the report after this form was opened; the message says who and what."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# A stale save or transition of a report (the core refusal, named for the report form's view and tests).
+ReportConflict = StaleVersion
 
 
 def activities_in_quarter(roadmap: Roadmap, year: int, quarter: int) -> QuerySet[Activity]:
@@ -154,9 +150,36 @@ def report_sync_lines(*, report: QuarterlyReport, user: User | None = None) -> i
     return added
 
 
+FROZEN = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def report_lines_freeze(*, report_ids: list[int]) -> int:
+    """Copy each line's activity (title, direction, type, dates) onto the line of these reports: what a
+    submitted or approved report shows and counts never changes with the roadmap afterwards."""
+    activity = Activity.objects.filter(pk=OuterRef("activity_id"))
+    return ActivityReport.objects.filter(report_id__in=report_ids).update(
+        reported_title=Subquery(activity.values("title")[:1]),
+        reported_direction=Subquery(activity.values("direction_id")[:1]),
+        reported_type=Subquery(activity.values("activity_type_id")[:1]),
+        reported_starts_on=Subquery(activity.values("starts_on")[:1]),
+        reported_due_on=Subquery(activity.values("due_on")[:1]),
+    )
+
+
+def report_lines_thaw(*, report_ids: list[int]) -> int:
+    """Drop the copies: a returned or reopened report is edited against the live roadmap again."""
+    return ActivityReport.objects.filter(report_id__in=report_ids).update(
+        reported_title="",
+        reported_direction=None,
+        reported_type=None,
+        reported_starts_on=None,
+        reported_due_on=None,
+    )
+
+
 def _line_label(line: ActivityReport, number: int | None = None) -> str:
     prefix = _("Строка %(n)s ") % {"n": number} if number else _("Строка ")
-    return f"{prefix}«{line.activity.title[:80]}»"
+    return f"{prefix}«{line.reported.title[:80]}»"
 
 
 def _check_can_edit(report: QuarterlyReport, user: User) -> None:
@@ -230,25 +253,14 @@ def describe_conflict(report: QuarterlyReport, version: int) -> str:
         )
         if _short(t.actor) not in authors:
             authors.append(_short(t.actor))
-    when = datetime_text(later[-1].history_date if later else since)
-    who = ", ".join(authors) or _("другой пользователь")
-    what = "; ".join(changes) or _("данные отчёта")
-    return _(
-        "Отчёт уже изменил(а) %(who)s (%(when)s), пока вы его редактировали. Изменено: %(what)s. "
-        "Ваши изменения не сохранены, чтобы не затереть чужие: откройте отчёт заново, проверьте данные "
-        "и внесите свои правки ещё раз."
-    ) % {"who": who, "when": when, "what": what}
+    return conflict_message(
+        noun=_("Отчёт"), authors=authors, when=later[-1].history_date if later else since, changes=changes
+    )
 
 
-def _bump_version(report: QuarterlyReport, version: int, user: User, *, edit: bool) -> None:
-    """Conditional UPDATE … WHERE version = n: the database decides who saved first."""
-    fields: dict[str, Any] = {"version": F("version") + 1, "updated_at": timezone.now()}
-    if edit:
-        fields.update(last_edited_by=user, last_edited_at=timezone.now())
-    updated = QuarterlyReport.objects.filter(pk=report.pk, version=version).update(**fields)
-    if not updated:
-        raise ReportConflict(describe_conflict(report, version))
-    report.refresh_from_db()
+def _claim(report: QuarterlyReport, version: int | None) -> None:
+    """The report's version check (core.versions): a stale page is refused naming lines, files and status."""
+    version_claim(report, version, noun=_("Отчёт"), describe=lambda stale: describe_conflict(report, stale))
 
 
 @transaction.atomic
@@ -281,10 +293,11 @@ def report_save(
     if errors:
         raise ValidationError({NON_FIELD_ERRORS: errors})
 
-    _bump_version(report, version, user, edit=True)
+    _claim(report, version)
     certification_void(report=report, user=user, what=_("изменены строки отчёта"))
     # Record the new version in the report's history before the lines, so a later conflict message
     # finds every line change made since this version.
+    report.last_edited_by, report.last_edited_at = user, timezone.now()
     report._history_user = user
     report.save(update_fields=["last_edited_by", "last_edited_at", "updated_at"])
     for line_id, values in lines.items():
@@ -428,14 +441,22 @@ def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
             raise ValidationError({NON_FIELD_ERRORS: problems})
     if report.status in EDITABLE:
         certification_void(report=report, user=user, what=_("отправлен на проверку повторно"))
-    return _transition(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
+    entry = _transition(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
+    report_lines_freeze(report_ids=[report.pk])
+    return entry
 
 
 @transaction.atomic
 def report_return(
-    *, report: QuarterlyReport, user: User, comment: str = "", line_comments: dict[int, str] | None = None
+    *,
+    report: QuarterlyReport,
+    user: User,
+    comment: str = "",
+    line_comments: dict[int, str] | None = None,
+    version: int | None = None,
 ) -> ReportTransition:
-    """Methodist returns a submitted report; a comment on the report or on at least one line is required."""
+    """Methodist returns a submitted report; a comment on the report or on at least one line is required.
+    `version` is the one the methodist reviewed (core.versions); None only for the portal itself."""
     require_school(user, report.roadmap.school, roles=REVIEWERS)
     line_comments = {k: v.strip() for k, v in (line_comments or {}).items() if v and v.strip()}
     comment = comment.strip()
@@ -452,6 +473,8 @@ def report_return(
     lines = {line.pk: line for line in report.lines.filter(pk__in=line_comments)}
     if set(line_comments) - lines.keys():
         raise ValidationError({NON_FIELD_ERRORS: [_("Замечание относится к строке другого отчёта.")]})
+    if version is not None:
+        _claim(report, version)
     if report.status == ReportStatus.SUBMITTED:
         certification_void(report=report, user=user, what=_("возвращён на доработку"))
     entry = _transition(
@@ -462,6 +485,7 @@ def report_return(
         allowed_from=(ReportStatus.SUBMITTED,),
         comment=comment,
     )
+    report_lines_thaw(report_ids=[report.pk])
     comments = [ReviewComment(report=report, transition=entry, author=user, text=comment)] if comment else []
     comments += [
         ReviewComment(report=report, transition=entry, line=lines[pk], author=user, text=text)
@@ -472,8 +496,13 @@ def report_return(
 
 
 @transaction.atomic
-def report_approve(*, report: QuarterlyReport, user: User, comment: str = "") -> ReportTransition:
+def report_approve(
+    *, report: QuarterlyReport, user: User, comment: str = "", version: int | None = None
+) -> ReportTransition:
+    """Methodist approves the version of the report they reviewed (`version`; None only for the portal)."""
     require_school(user, report.roadmap.school, roles=REVIEWERS)
+    if version is not None:
+        _claim(report, version)
     return _transition(
         report,
         user=user,
@@ -485,11 +514,13 @@ def report_approve(*, report: QuarterlyReport, user: User, comment: str = "") ->
 
 
 @transaction.atomic
-def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> ReportTransition:
+def report_reopen(*, report: QuarterlyReport, user: User, reason: str, version: int | None = None) -> ReportTransition:
     """An approved report is read-only; a methodist may reopen it (to «возвращён»), giving a reason."""
     require_school(user, report.roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённый отчёт нельзя.")]})
+    if version is not None:
+        _claim(report, version)
     if report.status == ReportStatus.APPROVED:
         certification_void(report=report, user=user, what=_("открыт для исправления"))
     entry = _transition(
@@ -500,6 +531,7 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str) -> Report
         allowed_from=(ReportStatus.APPROVED,),
         comment=reason.strip(),
     )
+    report_lines_thaw(report_ids=[report.pk])
     ReviewComment.objects.create(report=report, transition=entry, author=user, text=reason.strip())
     return entry
 

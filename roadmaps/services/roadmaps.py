@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from core.calendar import academic_year_label, check_academic_year
 from core.models import User
 from core.scope import require_school
+from core.versions import conflict_message, history_changes, version_claim
 from schools.models import School
+from schools.services import require_active
 
 from ..models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, RoadmapTransition
 from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS
@@ -43,6 +45,7 @@ def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
 def roadmap_create(*, school: School, academic_year: int, user: User | None) -> Roadmap:
     """Start an empty roadmap (draft) for the school's academic year."""
     require_school(user, school, roles=EDITORS)
+    require_active(school)
     try:
         check_academic_year(academic_year)
     except ValidationError as exc:
@@ -114,11 +117,41 @@ def _check_editable(roadmap: Roadmap, user: User) -> None:
         )
 
 
+def _claim_roadmap(roadmap: Roadmap, version: int | None, user: User | None) -> None:
+    """Move the roadmap to its next version (its content or status changes), refusing a stale page."""
+    version_claim(roadmap, version, noun=_("Дорожную карту"), describe=lambda stale: _roadmap_conflict(roadmap, stale))
+    roadmap._history_user = user
+
+
+def _roadmap_conflict(roadmap: Roadmap, version: int) -> str:
+    """Who changed the roadmap since `version`: its status, and which activities were added, edited or removed."""
+    authors, since, until, changes = history_changes(roadmap, version, fields=("status",))
+    if since is not None:
+        kinds = {"+": _("добавлено"), "~": _("изменено"), "-": _("удалено")}
+        for record in Activity.history.filter(roadmap_id=roadmap.pk, history_date__gte=since).order_by("history_date"):
+            text = _("мероприятие «%(title)s» — %(what)s") % {
+                "title": record.title[:80],
+                "what": kinds[record.history_type],
+            }
+            if text not in changes:
+                changes.append(text)
+    return conflict_message(noun=_("Дорожную карту"), authors=authors, when=until, changes=changes)
+
+
 @transaction.atomic
 def activity_save(
-    *, roadmap: Roadmap, user: User | None, data: dict[str, Any], activity: Activity | None = None
+    *,
+    roadmap: Roadmap,
+    user: User | None,
+    data: dict[str, Any],
+    activity: Activity | None = None,
+    version: int | None = None,
 ) -> Activity:
-    """Create or update one roadmap activity, then bring the open quarterly reports in line."""
+    """Create or update one roadmap activity, then bring the open quarterly reports in line.
+
+    `version` is the activity's version the edit was made against (core.versions; None for a new
+    activity or the portal itself): a stale edit is refused naming who changed which field.
+    """
     _check_editable(roadmap, user)
     if activity is None:
         activity = Activity(roadmap=roadmap)
@@ -126,6 +159,8 @@ def activity_save(
         activity.order = (last or 0) + 1
     elif activity.roadmap_id != roadmap.pk:
         raise PermissionDenied
+    else:
+        version_claim(activity, version, noun=_("Мероприятие"), fields=ACTIVITY_FIELDS)
     for field in ACTIVITY_FIELDS:
         if field in data:
             setattr(activity, field, data[field])
@@ -141,6 +176,8 @@ def activity_save(
     activity.full_clean(exclude=["roadmap"])
     activity._history_user = user
     activity.save()
+    _claim_roadmap(roadmap, None, user)
+    roadmap.save(update_fields=["version", "updated_at"])
     from .reports import report_sync_lines
 
     for report in QuarterlyReport.objects.filter(
@@ -151,9 +188,10 @@ def activity_save(
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, user: User) -> None:
+def activity_delete(*, activity: Activity, user: User, version: int | None = None) -> None:
     roadmap = activity.roadmap
     _check_editable(roadmap, user)
+    version_claim(activity, version, noun=_("Мероприятие"), fields=ACTIVITY_FIELDS)
     locked = activity.report_lines.exclude(report__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
     if locked.exists():
         raise ValidationError(
@@ -176,8 +214,12 @@ def activity_delete(*, activity: Activity, user: User) -> None:
                 ]
             }
         )
+    # Only empty lines of drafts are left (checked above); a line of a sent report is PROTECTed.
+    activity.report_lines.all().delete()
     activity._history_user = user
     activity.delete()
+    _claim_roadmap(roadmap, None, user)
+    roadmap.save(update_fields=["version", "updated_at"])
 
 
 def _transition(
@@ -243,6 +285,7 @@ def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
         raise ValidationError(
             {NON_FIELD_ERRORS: [_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой.")]}
         )
+    _claim_roadmap(roadmap, None, user)
     return _transition(
         roadmap,
         user=user,
@@ -253,12 +296,14 @@ def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
 
 
 @transaction.atomic
-def roadmap_return(*, roadmap: Roadmap, user: User, comment: str) -> RoadmapTransition:
+def roadmap_return(*, roadmap: Roadmap, user: User, comment: str, version: int | None = None) -> RoadmapTransition:
+    """Methodist returns the submitted roadmap at the `version` they reviewed (core.versions)."""
     require_school(user, roadmap.school, roles=REVIEWERS)
     if not comment.strip():
         raise ValidationError(
             {"comment": [_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя.")]}
         )
+    _claim_roadmap(roadmap, version, user)
     return _transition(
         roadmap,
         user=user,
@@ -270,8 +315,12 @@ def roadmap_return(*, roadmap: Roadmap, user: User, comment: str) -> RoadmapTran
 
 
 @transaction.atomic
-def roadmap_approve(*, roadmap: Roadmap, user: User, comment: str = "") -> RoadmapTransition:
+def roadmap_approve(
+    *, roadmap: Roadmap, user: User, comment: str = "", version: int | None = None
+) -> RoadmapTransition:
+    """Methodist approves the roadmap at the `version` they reviewed (core.versions)."""
     require_school(user, roadmap.school, roles=REVIEWERS)
+    _claim_roadmap(roadmap, version, user)
     return _transition(
         roadmap,
         user=user,
@@ -285,6 +334,7 @@ def roadmap_approve(*, roadmap: Roadmap, user: User, comment: str = "") -> Roadm
 @transaction.atomic
 def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
     require_school(user, roadmap.school, roles=CERTIFIERS)
+    _claim_roadmap(roadmap, None, user)
     return _transition(
         roadmap,
         user=user,
@@ -299,6 +349,7 @@ def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTrans
     require_school(user, roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя.")]})
+    _claim_roadmap(roadmap, None, user)
     return _transition(
         roadmap,
         user=user,

@@ -15,6 +15,7 @@ from core.downloads import download_response
 from core.forms import message_service_errors
 from core.lists import list_page
 from core.scope import covers_school, has_role
+from core.versions import posted_version
 
 from .. import services
 from ..filters import ReportFilterSet
@@ -90,10 +91,11 @@ def _report_context(request: HttpRequest, report: QuarterlyReport, lines, forms=
         line.number = n
         line.form = forms.get(line.pk) if editable and forms else None
         line.badge = LINE_BADGES.get(line.status, "secondary")
-        kind = line.activity.activity_type
-        line.type_differs = bool(kind) and line.activity.title.casefold() != kind.name.casefold()
-        if not directions or directions[-1]["direction"].pk != line.activity.direction_id:
-            directions.append({"direction": line.activity.direction, "lines": []})
+        shown = line.reported
+        kind = shown.activity_type
+        line.type_differs = bool(kind) and shown.title.casefold() != kind.name.casefold()
+        if not directions or directions[-1]["direction"].pk != shown.direction_id:
+            directions.append({"direction": shown.direction, "lines": []})
         directions[-1]["lines"].append(line)
     report_comments = [c for c in report.comments.select_related("author") if c.line_id is None]
     done = sum(1 for line in lines if line.status == "done")
@@ -144,7 +146,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Отправить отчёт на проверку может только директор ОО.")
     lines = report_lines(report)
     forms = {line.pk: LineForm(request.POST, line=line) for line in lines}
-    version = _int(request.POST.get("version")) or 0
+    version = posted_version(request.POST)
     status = 200
     if all(form.is_valid() for form in forms.values()):
         files = {line.pk: request.FILES.getlist(f"line-{line.pk}-files") for line in lines}
@@ -205,19 +207,33 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "submit":
             services.report_submit(report=report, user=request.user)
         elif action == "approve":
-            services.report_approve(report=report, user=request.user, comment=request.POST.get("comment", ""))
+            services.report_approve(
+                report=report,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                version=posted_version(request.POST),
+            )
         elif action == "return":
             line_comments = {}
             for key, value in request.POST.items():
                 if key.startswith("line-comment-") and _int(key.removeprefix("line-comment-")):
                     line_comments[int(key.removeprefix("line-comment-"))] = value
             services.report_return(
-                report=report, user=request.user, comment=request.POST.get("comment", ""), line_comments=line_comments
+                report=report,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                line_comments=line_comments,
+                version=posted_version(request.POST),
             )
         elif action == "certify":
             services.report_certify(report=report, user=request.user)
         elif action == "reopen":
-            services.report_reopen(report=report, user=request.user, reason=request.POST.get("reason", ""))
+            services.report_reopen(
+                report=report,
+                user=request.user,
+                reason=request.POST.get("reason", ""),
+                version=posted_version(request.POST),
+            )
     except ValidationError as exc:
         message_service_errors(request, exc)
     else:

@@ -20,6 +20,7 @@ from core.forms import apply_service_errors, message_service_errors
 from core.lists import list_page
 from core.models import Role
 from core.scope import covers_school, has_role, school_or_404, schools_for
+from core.versions import posted_version
 
 from .. import services
 from ..filters import RoadmapFilterSet
@@ -50,7 +51,9 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     )
     listing = list_page(request, filterset)
     own_schools = (
-        list(schools_for(request.user, roles=(Role.DIRECTOR,))) if has_role(request.user, Role.DIRECTOR) else []
+        list(schools_for(request.user, roles=(Role.DIRECTOR,)).active())
+        if has_role(request.user, Role.DIRECTOR)
+        else []
     )
     existing = set(
         roadmaps.filter(school__in=own_schools, academic_year=today_year).values_list("school_id", flat=True)
@@ -187,15 +190,27 @@ def activity_edit(request: HttpRequest, roadmap_pk: int, pk: int | None = None) 
         return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
     initial = {"direction": _int(request.GET.get("direction"))} if not activity else None
     form = ActivityForm(request.POST or None, instance=activity, initial=initial)
+    # The version the editor opened (kept stale on a refused save, so a blind resubmit is refused again).
+    version = posted_version(request.POST) if request.method == "POST" else (activity.version if activity else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_save(roadmap=roadmap, user=request.user, data=form.service_data(), activity=activity)
+            services.activity_save(
+                roadmap=roadmap,
+                user=request.user,
+                data=form.service_data(),
+                activity=activity,
+                version=version if activity else None,
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Мероприятие сохранено.")
             return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
-    return render(request, "roadmaps/activity_form.html", {"roadmap": roadmap, "form": form, "activity": activity})
+    return render(
+        request,
+        "roadmaps/activity_form.html",
+        {"roadmap": roadmap, "form": form, "activity": activity, "form_version": version},
+    )
 
 
 @login_required
@@ -204,7 +219,7 @@ def activity_delete(request: HttpRequest, roadmap_pk: int, pk: int) -> HttpRespo
     roadmap = get_object_or_404(roadmaps_for(request.user), pk=roadmap_pk)
     activity = get_object_or_404(Activity, pk=pk, roadmap=roadmap)
     try:
-        services.activity_delete(activity=activity, user=request.user)
+        services.activity_delete(activity=activity, user=request.user, version=posted_version(request.POST))
     except ValidationError as exc:
         message_service_errors(request, exc)
     else:
@@ -231,6 +246,7 @@ def roadmap_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs = {}
     if action in ("approve", "return"):
         kwargs["comment"] = request.POST.get("comment", "")
+        kwargs["version"] = posted_version(request.POST)
     if action == "reopen":
         kwargs["reason"] = request.POST.get("reason", "")
     try:

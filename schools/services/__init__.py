@@ -7,12 +7,15 @@ acting user (`_history_user`), which is how the card shows who changed what."""
 
 from __future__ import annotations
 
+from .archive import archive_set, require_active
 from .assignments import curator_assign, curator_unassign, leader_candidates, partner_assign, partner_end
 from .common import MAX_YEAR, MIN_YEAR
 from .registry import RegistryEntryData, open_registry_entry, registry_entry_save, school_exclude
 from .risks import cause_create, cause_delete, cause_update, risk_profile_save
 
 __all__ = [
+    "archive_set",
+    "require_active",
     "cause_create",
     "cause_delete",
     "cause_update",

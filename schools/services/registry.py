@@ -18,6 +18,7 @@ from ..models import (
     School,
 )
 from ..permissions import require_school_editor
+from .archive import require_active
 from .common import _check_year, _raise
 
 
@@ -74,6 +75,8 @@ def registry_entry_save(
     require_school_editor(user, school)
     if entry is not None and entry.school_id != school.pk:
         raise ValueError("entry belongs to another school")
+    if entry is None:
+        require_active(school)
     year = int(data["academic_year"])
     category = data["category"]
     basis = (data.get("basis") or "").strip()

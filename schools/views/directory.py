@@ -21,8 +21,8 @@ from ..selectors.directory import registry_rows, registry_totals, registry_year_
 @login_required
 @require_GET
 def school_list(request: HttpRequest) -> HttpResponse:
-    """The user's schools with filters, one page at a time."""
-    schools = schools_for(request.user)
+    """The user's schools (the archived ones left out) with filters, one page at a time."""
+    schools = schools_for(request.user).active()
     filterset = SchoolFilterSet(request.GET, queryset=schools, request=request, years=registry_years(schools))
     rows = school_rows(filtered_queryset(request, filterset), filterset.academic_year)
     listing = ListPage(filter=filterset, page=paginate(request, rows))

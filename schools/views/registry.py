@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.calendar import academic_year_of, date_text
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, message_service_errors
 
 from .. import services
 from ..forms import ExcludeForm, RegistryEntryForm
@@ -24,6 +24,11 @@ from .common import _card_url, _editable_school, _form_page, _scoped
 @require_http_methods(["GET", "POST"])
 def registry_create(request: HttpRequest, pk: int) -> HttpResponse:
     school = _editable_school(request.user, pk)
+    try:
+        services.require_active(school)
+    except ValidationError as exc:
+        message_service_errors(request, exc)
+        return redirect(_card_url(school, "registry"))
     current = academic_year_of(timezone.localdate())
     if request.method == "POST":
         form = RegistryEntryForm(request.POST)

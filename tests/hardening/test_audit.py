@@ -66,7 +66,10 @@ def test_quarterly_report_sign_off_is_recorded_with_who_and_when(client, school,
     report = f.QuarterlyReportFactory(roadmap=f.RoadmapFactory(school=school), status="submitted")
     f.ActivityReportFactory(report=report)
     client.force_login(methodist)
-    response = client.post(reverse("roadmaps:report-action", args=[report.pk, "approve"]), {"comment": "Принято"})
+    response = client.post(
+        reverse("roadmaps:report-action", args=[report.pk, "approve"]),
+        {"comment": "Принято", "version": report.version},
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "approved" and report.approved_by == methodist
@@ -94,6 +97,7 @@ def test_reference_signature_is_recorded_with_who_and_when(
                 "name": "Н.А. Бозина",
                 "signed_on": "2021-07-07",
                 "outgoing_number": "00-14/08-2729",
+                "version": reference.version,
             },
         )
     assert response.status_code == 302

@@ -138,7 +138,10 @@ def test_report_approval_with_redis_down_is_saved_and_not_500(client, scope, red
     f.ActivityReportFactory(report=report)
     client.force_login(scope["methodist"])
     client.raise_request_exception = False
-    response = client.post(reverse("roadmaps:report-action", args=[report.pk, "approve"]), {"comment": "Принято"})
+    response = client.post(
+        reverse("roadmaps:report-action", args=[report.pk, "approve"]),
+        {"comment": "Принято", "version": report.version},
+    )
     assert response.status_code == 302, response.status_code
     assert "Отчёт утверждён." in _messages(response)
     report.refresh_from_db()

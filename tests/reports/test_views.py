@@ -213,6 +213,7 @@ def test_edit_saves_narrative_and_recommendations(client, reference, methodist):
         "rec-1-addressee": "",
         "rec-1-text": "",
         "rec-1-deadline": "",
+        "version": reference.version,
     }
     response = _as(client, methodist).post(f"/references/{reference.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -250,7 +251,9 @@ def test_generate_queues_job(client, reference, methodist, monkeypatch, django_c
 
 
 def test_send_without_render_shows_message(client, reference, methodist):
-    response = _as(client, methodist).post(f"/references/{reference.pk}/send/", follow=True)
+    response = _as(client, methodist).post(
+        f"/references/{reference.pk}/send/", {"version": reference.version}, follow=True
+    )
     assert "Сначала сформируйте справку" in response.content.decode()
 
 
@@ -278,6 +281,7 @@ def test_sign_post_signs(client, reference, version, head, monkeypatch, django_c
                 "name": "Н.А. Бозина",
                 "signed_on": "2021-07-07",
                 "outgoing_number": "12-3",
+                "version": reference.version,
             },
         )
     assert response.status_code == 302
@@ -291,7 +295,7 @@ def test_return(client, reference, version, head, methodist):
     url = f"/references/{reference.pk}/return/"
     assert _as(client, methodist).post(url, {"comment": "x"}).status_code == 403
     assert _as(client, head).get(url).status_code == 405
-    assert _as(client, head).post(url, {"comment": "Исправьте выводы"}).status_code == 302
+    assert _as(client, head).post(url, {"comment": "Исправьте выводы", "version": reference.version}).status_code == 302
     reference.refresh_from_db()
     assert reference.status == ReferenceStatus.RETURNED
 

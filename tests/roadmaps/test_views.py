@@ -132,7 +132,11 @@ def test_methodist_returns_with_line_comment_via_view(client, methodist, submitt
     line = submitted_report.lines.first()
     response = client.post(
         reverse("roadmaps:report-action", args=[submitted_report.pk, "return"]),
-        {"comment": "", f"line-comment-{line.pk}": "Нет подтверждающего документа"},
+        {
+            "comment": "",
+            f"line-comment-{line.pk}": "Нет подтверждающего документа",
+            "version": submitted_report.version,
+        },
     )
     assert response.status_code == 302
     submitted_report.refresh_from_db()
@@ -153,7 +157,7 @@ def test_return_without_comment_shows_russian_error(client, methodist, submitted
 
 def test_approve_wrong_state_message(client, methodist, report):
     client.force_login(methodist)
-    response = client.post(reverse("roadmaps:report-action", args=[report.pk, "approve"]))
+    response = client.post(reverse("roadmaps:report-action", args=[report.pk, "approve"]), {"version": report.version})
     assert _messages(response) == ["Нельзя утвердить отчёт: он в статусе «черновик»."]
 
 
@@ -189,7 +193,7 @@ def test_reopen_via_view_needs_reason(client, methodist, approved_report):
     url = reverse("roadmaps:report-action", args=[approved_report.pk, "reopen"])
     response = client.post(url, {"reason": ""})
     assert "Укажите причину" in _messages(response)[0]
-    client.post(url, {"reason": "Неверное число участников"})
+    client.post(url, {"reason": "Неверное число участников", "version": approved_report.version})
     approved_report.refresh_from_db()
     assert approved_report.status == ReportStatus.RETURNED
 
@@ -377,13 +381,18 @@ def test_roadmap_workflow_via_views(client, director, methodist, curator, roadma
     client.force_login(methodist)
     response = client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "return"]), {"comment": ""})
     assert "без замечания вернуть дорожную карту нельзя" in _messages(response)[0]
-    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "return"]), {"comment": "Добавьте ВСОКО"})
+    roadmap.refresh_from_db()
+    client.post(
+        reverse("roadmaps:roadmap-action", args=[roadmap.pk, "return"]),
+        {"comment": "Добавьте ВСОКО", "version": roadmap.version},
+    )
     roadmap.refresh_from_db()
     assert roadmap.status == RoadmapStatus.RETURNED
     client.force_login(director)
     client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "submit"]))
     client.force_login(methodist)
-    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "approve"]))
+    roadmap.refresh_from_db()
+    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "approve"]), {"version": roadmap.version})
     client.force_login(curator)
     client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "certify"]))
     roadmap.refresh_from_db()
