@@ -26,6 +26,15 @@ from core.calendar import datetime_text
 FIELD = "version"
 
 
+class Versioned(models.Model):
+    """A model whose edits and transitions are checked against the version they were made at."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
 class StaleVersion(ValidationError):
     """The object changed after the page was opened; `message` says who changed what and when.
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.versions import Versioned
+
 
 class ReferenceTemplate(models.TextChoices):
     METHODICAL_HELP = "methodical-help", _("Анализ мониторинга методической помощи ШНОР")
@@ -33,7 +35,7 @@ class ApprovalKind(models.TextChoices):
     AGREE = "agree", _("СОГЛАСОВАНО")
 
 
-class AnalyticalReference(models.Model):
+class AnalyticalReference(Versioned):
     """One reference: what it covers (template, scope, period) and the text a person wrote for it.
 
     The numbers are not stored here: each version keeps the snapshot it was rendered from.
@@ -57,8 +59,6 @@ class AnalyticalReference(models.Model):
     status = models.CharField(
         _("статус"), max_length=16, choices=ReferenceStatus.choices, default=ReferenceStatus.DRAFT
     )
-    # Optimistic locking (core.versions): the text and every transition carry the version they were made at.
-    version = models.PositiveIntegerField(default=1)
 
     # Narrative: each non-empty line of a multi-line field is one numbered item in the document.
     goal = models.TextField(_("цель"), blank=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.calendar import academic_year_label, period_string, quarter_bounds, quarter_text
+from core.versions import Versioned
+
+if TYPE_CHECKING:
+    from .selectors.reported import ReportedActivity
 
 
 class Direction(models.Model):
@@ -55,14 +59,12 @@ class RoadmapStatus(models.TextChoices):
     APPROVED = "approved", _("утверждена")
 
 
-class Roadmap(models.Model):
+class Roadmap(Versioned):
     school = models.ForeignKey(
         "schools.School", on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("ОО")
     )
     academic_year = models.PositiveSmallIntegerField(_("учебный год (год начала)"))
     status = models.CharField(_("статус"), max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT)
-    # Optimistic locking (core.versions): moved on by every transition and every edit of its activities.
-    version = models.PositiveIntegerField(default=1)
     certified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -90,7 +92,7 @@ class Roadmap(models.Model):
         return academic_year_label(self.academic_year)
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="activities")
     direction = models.ForeignKey(Direction, on_delete=models.PROTECT, verbose_name=_("направление"))
     activity_type = models.ForeignKey(
@@ -106,8 +108,6 @@ class Activity(models.Model):
         "monitoring.Indicator", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("показатель")
     )
     order = models.PositiveIntegerField(default=0)
-    # Optimistic locking (core.versions): two editors of one activity never overwrite each other.
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -131,13 +131,11 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", _("утверждён")
 
 
-class QuarterlyReport(models.Model):
+class QuarterlyReport(Versioned):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.PROTECT, related_name="reports")
     year = models.PositiveSmallIntegerField(_("год"))
     quarter = models.PositiveSmallIntegerField(_("квартал"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     status = models.CharField(_("статус"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    # Optimistic locking: a save carries the version it was read at; a mismatch means someone else saved.
-    version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -195,20 +193,8 @@ class ActivityReport(models.Model):
     result = models.TextField(_("результат"), blank=True)
     participants = models.PositiveIntegerField(_("участников"), null=True, blank=True)
     reason = models.TextField(_("причина невыполнения"), blank=True)
-    # What the line reported against, copied from the activity when the report is submitted (empty
-    # while it is a draft or returned): a later edit of the roadmap never changes a submitted or approved
-    # report, nor the references computed from it.
-    reported_direction = models.ForeignKey(
-        Direction, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("направление")
-    )
-    reported_type = models.ForeignKey(
-        ActivityType,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("вид мероприятия"),
-    )
+    reported_direction = models.ForeignKey(Direction, models.PROTECT, null=True, blank=True, related_name="+")
+    reported_type = models.ForeignKey(ActivityType, models.PROTECT, null=True, blank=True, related_name="+")
     reported_title = models.CharField(_("мероприятие"), max_length=1000, blank=True)
     reported_starts_on = models.DateField(_("начало"), null=True, blank=True)
     reported_due_on = models.DateField(_("срок"), null=True, blank=True)
@@ -230,48 +216,11 @@ class ActivityReport(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     @property
-    def is_frozen(self) -> bool:
-        return self.reported_direction_id is not None
-
-    @property
     def reported(self) -> ReportedActivity:
-        """What the line reports against: its frozen copy once submitted, the live activity before."""
+        """What the line reported against: its copy once submitted (roadmap edits leave it), else the activity."""
+        from .selectors.reported import ReportedActivity  # selectors import the models
+
         return ReportedActivity(self)
-
-
-class ReportedActivity:
-    """The activity as a report line shows it (read lazily: only what a page uses is loaded)."""
-
-    def __init__(self, line: ActivityReport) -> None:
-        self._line = line
-
-    def _get(self, name: str, frozen: str) -> Any:
-        line = self._line
-        return getattr(line, frozen) if line.is_frozen else getattr(line.activity, name)
-
-    @property
-    def title(self) -> str:
-        return self._get("title", "reported_title")
-
-    @property
-    def direction(self) -> Direction:
-        return self._get("direction", "reported_direction")
-
-    @property
-    def direction_id(self) -> int:
-        return self._get("direction_id", "reported_direction_id")
-
-    @property
-    def activity_type(self) -> ActivityType | None:
-        return self._get("activity_type", "reported_type")
-
-    @property
-    def starts_on(self) -> dt.date | None:
-        return self._get("starts_on", "reported_starts_on")
-
-    @property
-    def due_on(self) -> dt.date | None:
-        return self._get("due_on", "reported_due_on")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

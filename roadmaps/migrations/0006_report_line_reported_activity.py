@@ -34,7 +34,6 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="roadmaps.direction",
-                verbose_name="направление",
             ),
         ),
         migrations.AddField(
@@ -61,7 +60,6 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="roadmaps.activitytype",
-                verbose_name="вид мероприятия",
             ),
         ),
         migrations.AddField(
@@ -74,7 +72,6 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="roadmaps.direction",
-                verbose_name="направление",
             ),
         ),
         migrations.AddField(
@@ -102,7 +99,6 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="roadmaps.activitytype",
-                verbose_name="вид мероприятия",
             ),
         ),
         migrations.RunPython(freeze_submitted, migrations.RunPython.noop),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -15,6 +15,7 @@ from core.scope import school_q, schools_for
 from schools.models import Municipality, RegistryEntry, School
 
 from ..models import ActivityReport, Evidence, QuarterlyReport, ReportStatus, ReviewComment, Roadmap
+from .reported import reported
 from .windows import deadlines_by_region, default_deadline
 
 # Statuses of a school for a quarter, as the dashboards show them.
@@ -78,19 +79,6 @@ def certify_queue(user: User) -> QuerySet[QuarterlyReport]:
         .select_related("roadmap__school__municipality")
         .distinct()
         .order_by("submitted_at", "pk")
-    )
-
-
-def reported(name: str, prefix: str = "") -> Case:
-    """Query expression over ActivityReport (through `prefix`) for what a line reported against:
-    `name` is one of title, direction, activity_type, starts_on, due_on, or a path below direction or
-    activity_type («direction__name»); the frozen copy when there is one, the live activity otherwise."""
-    head, _sep, rest = name.partition("__")
-    frozen = {"activity_type": "reported_type", "direction": "reported_direction"}.get(head, f"reported_{head}")
-    tail = f"__{rest}" if rest else ""
-    return Case(
-        When(**{f"{prefix}reported_direction__isnull": False}, then=F(f"{prefix}{frozen}{tail}")),
-        default=F(f"{prefix}activity__{head}{tail}"),
     )
 
 
