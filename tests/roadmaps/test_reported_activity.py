@@ -95,7 +95,7 @@ def test_a_draft_shows_the_live_roadmap_and_a_return_thaws_the_copy(client, subm
         report=submitted_report, user=methodist, comment="Уточните", version=submitted_report.version
     )
     line.refresh_from_db()
-    assert not line.is_frozen
+    assert not line.reported.is_frozen
     roadmap = submitted_report.roadmap
     activity = line.activity
     services.activity_save(
