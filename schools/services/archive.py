@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Role, User
+from core.scope import has_role
 
 from ..models import Municipality, Region, School
-from ..selectors import has_role
 
 
 def archive_set(*, obj: Region | Municipality | School, user: User | None, archived: bool) -> bool:
