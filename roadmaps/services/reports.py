@@ -16,6 +16,7 @@ from core.calendar import (
     academic_year_label,
     check_quarter,
     date_text,
+    datetime_text,
     quarter_academic_year,
     quarter_bounds,
 )
