@@ -42,8 +42,6 @@ REASON_WORDS = ("long because", "one function because")
 # still listed, so the list never hides a new one).
 LONG_MODULES = {"reports/services/references.py", "roadmaps/services/reports.py"}
 LONG_FUNCTIONS = {
-    "core/workbook/runner.py:_run_sheet",
-    "core/workbook/runner.py:run_import",
     "reports/services/references.py:reference_generate",
     "reports/services/references.py:reference_sign",
     "roadmaps/services/reports.py:report_save",

@@ -10,6 +10,8 @@ so nothing is ever half-written. Errors are reported per cell: `Показате
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -177,54 +179,78 @@ def run_import(file_or_path: Any, *, user: Any = None, by_command: bool = False,
 
     ctx = ImportContext(user=user, by_command=by_command, dry_run=dry_run)
     try:
-        present = {ws_name: ws_name for ws_name in wb.sheetnames}
-        normalized_present = {normalize_name(n): n for n in wb.sheetnames}
-        plan = []
-        for importer in importers():
-            actual = present.get(importer.sheet_name) or normalized_present.get(normalize_name(importer.sheet_name))
-            if actual is not None:
-                plan.append((importer, actual))
+        plan = _plan(wb.sheetnames)
         if not plan:
-            known = ", ".join(f"«{imp.sheet_name}»" for imp in importers())
-            result.errors.append(
-                ImportIssue(
-                    None,
-                    None,
-                    _("В книге нет ни одного известного листа. Ожидаются листы: %(known)s.") % {"known": known},
-                )
-            )
+            result.errors.append(_no_known_sheet())
             return result
-        history_context = HistoricalRecords.context
-        previous_request = getattr(history_context, "request", None)
-        if user is not None:
-            history_context.request = SimpleNamespace(user=user)
-        try:
-            with transaction.atomic():
-                for importer, actual in plan:
-                    _run_sheet(importer, wb[actual], ctx, result)
-                if result.errors or dry_run:
-                    raise _Rollback
-        except _Rollback:
-            pass
-        except DatabaseError as exc:
-            logger.exception("Workbook import failed in the database")
-            result.errors.append(
-                ImportIssue(None, None, _("Ошибка базы данных при записи: %(e)s. Ничего не записано.") % {"e": exc})
-            )
-        finally:
-            if user is not None:
-                if previous_request is None:
-                    try:
-                        del history_context.request
-                    except AttributeError:
-                        pass
-                else:
-                    history_context.request = previous_request
+        with _history_user(user):
+            _write_in_one_transaction(plan, wb, ctx, result)
     finally:
         wb.close()
     result.changes = ctx.changes
     result.changes_total = ctx.changes_total
     return result
+
+
+def _plan(sheetnames: list[str]) -> list[tuple[SheetImporter, str]]:
+    """(importer, the workbook's name of its sheet) for every known sheet present, in import order; a
+    sheet name matches exactly or after `normalize_name`."""
+    present = {ws_name: ws_name for ws_name in sheetnames}
+    normalized_present = {normalize_name(n): n for n in sheetnames}
+    plan = []
+    for importer in importers():
+        actual = present.get(importer.sheet_name) or normalized_present.get(normalize_name(importer.sheet_name))
+        if actual is not None:
+            plan.append((importer, actual))
+    return plan
+
+
+def _no_known_sheet() -> ImportIssue:
+    known = ", ".join(f"«{imp.sheet_name}»" for imp in importers())
+    return ImportIssue(
+        None,
+        None,
+        _("В книге нет ни одного известного листа. Ожидаются листы: %(known)s.") % {"known": known},
+    )
+
+
+@contextmanager
+def _history_user(user: Any) -> Iterator[None]:
+    """The import's user is the author of the history records written meanwhile (nothing set without one)."""
+    history_context = HistoricalRecords.context
+    previous_request = getattr(history_context, "request", None)
+    if user is not None:
+        history_context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if user is not None:
+            if previous_request is None:
+                try:
+                    del history_context.request
+                except AttributeError:
+                    pass
+            else:
+                history_context.request = previous_request
+
+
+def _write_in_one_transaction(
+    plan: list[tuple[SheetImporter, str]], wb: Any, ctx: ImportContext, result: ImportResult
+) -> None:
+    """Every planned sheet inside one transaction, rolled back on any error or on a dry run."""
+    try:
+        with transaction.atomic():
+            for importer, actual in plan:
+                _run_sheet(importer, wb[actual], ctx, result)
+            if result.errors or result.dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except DatabaseError as exc:
+        logger.exception("Workbook import failed in the database")
+        result.errors.append(
+            ImportIssue(None, None, _("Ошибка базы данных при записи: %(e)s. Ничего не записано.") % {"e": exc})
+        )
 
 
 def _run_sheet(importer: SheetImporter, ws: Any, ctx: ImportContext, result: ImportResult) -> None:
@@ -233,63 +259,102 @@ def _run_sheet(importer: SheetImporter, ws: Any, ctx: ImportContext, result: Imp
     ctx.row_number = None
     sheet_result = SheetResult(sheet=sheet)
     result.sheets.append(sheet_result)
-    max_rows = _setting("WORKBOOK_MAX_ROWS", DEFAULT_MAX_ROWS)
     try:
         rows = _safe_rows(ws)
-        header = next(rows, None)
-        header_names = [normalize_name(v) for v in (header or ())]
-        positions: dict[str, int] = {}
-        for column in importer.columns:
-            key = normalize_name(column)
-            if key in header_names:
-                positions[column] = header_names.index(key)
-        needed = importer.columns if importer.required_columns is None else importer.required_columns
-        missing = [c for c in needed if c not in positions]
-        if missing:
-            result.errors.append(
-                ImportIssue(
-                    sheet,
-                    None,
-                    _("в первой строке нет столбца %(cols)s (ожидаемые столбцы: %(all)s)")
-                    % {"cols": ", ".join(f"«{c}»" for c in missing), "all": " · ".join(importer.columns)},
-                )
-            )
+        positions = _header_positions(importer, next(rows, None), result)
+        if positions is None:
             return
-        cleaned: list[Any] = []
-        row_number = 1
-        for values in rows:
-            row_number += 1
-            if row_number - 1 > max_rows:
-                result.errors.append(
-                    ImportIssue(
-                        sheet,
-                        None,
-                        _("слишком много строк: допустимо не более %(max)s строк данных на листе") % {"max": max_rows},
-                    )
-                )
-                return
-            raw = {c: (values[i] if i < len(values) else None) for c, i in positions.items()}
-            row = {c: (_cell_text(v) or None) if isinstance(v, str) else v for c, v in raw.items()}
-            if all(is_empty(v) for v in row.values()):
-                continue
-            sheet_result.rows += 1
-            ctx.row_number = row_number
-            try:
-                obj = importer.clean_row(row, ctx)
-            except RowError as exc:
-                result.errors.append(_issue(sheet, positions, exc, row_number))
-                continue
-            except ValidationError as exc:
-                result.errors.append(ImportIssue(sheet, f"{row_number}", "; ".join(exc.messages)))
-                continue
-            if obj is not None:
-                cleaned.append(obj)
+        cleaned = _clean_rows(importer, rows, positions, ctx, result, sheet_result)
+        if cleaned is None:
+            return
     except WorkbookError as exc:
         result.errors.append(ImportIssue(sheet, None, str(exc)))
         return
     ctx.row_number = None
-    # With bad rows in this sheet the good ones are still written (the whole run is rolled back
-    # anyway), so that later sheets referring to them report only their own errors.
+    _write_sheet(importer, cleaned, positions, ctx, result, sheet_result)
+
+
+def _header_positions(importer: SheetImporter, header: Any, result: ImportResult) -> dict[str, int] | None:
+    """Column name → its index in the sheet's header row; None (and an error) when a needed column is missing."""
+    header_names = [normalize_name(v) for v in (header or ())]
+    positions: dict[str, int] = {}
+    for column in importer.columns:
+        key = normalize_name(column)
+        if key in header_names:
+            positions[column] = header_names.index(key)
+    needed = importer.columns if importer.required_columns is None else importer.required_columns
+    missing = [c for c in needed if c not in positions]
+    if missing:
+        result.errors.append(
+            ImportIssue(
+                importer.sheet_name,
+                None,
+                _("в первой строке нет столбца %(cols)s (ожидаемые столбцы: %(all)s)")
+                % {"cols": ", ".join(f"«{c}»" for c in missing), "all": " · ".join(importer.columns)},
+            )
+        )
+        return None
+    return positions
+
+
+def _clean_rows(
+    importer: SheetImporter,
+    rows: Iterator[Any],
+    positions: dict[str, int],
+    ctx: ImportContext,
+    result: ImportResult,
+    sheet_result: SheetResult,
+) -> list[Any] | None:
+    """The cleaned objects of the sheet's non-empty rows, each bad row an error; None (and an error)
+    past `WORKBOOK_MAX_ROWS` data rows."""
+    sheet = importer.sheet_name
+    max_rows = _setting("WORKBOOK_MAX_ROWS", DEFAULT_MAX_ROWS)
+    cleaned: list[Any] = []
+    row_number = 1
+    for values in rows:
+        row_number += 1
+        if row_number - 1 > max_rows:
+            result.errors.append(
+                ImportIssue(
+                    sheet,
+                    None,
+                    _("слишком много строк: допустимо не более %(max)s строк данных на листе") % {"max": max_rows},
+                )
+            )
+            return None
+        raw = {c: (values[i] if i < len(values) else None) for c, i in positions.items()}
+        row = {c: (_cell_text(v) or None) if isinstance(v, str) else v for c, v in raw.items()}
+        if all(is_empty(v) for v in row.values()):
+            continue
+        sheet_result.rows += 1
+        ctx.row_number = row_number
+        try:
+            obj = importer.clean_row(row, ctx)
+        except RowError as exc:
+            result.errors.append(_issue(sheet, positions, exc, row_number))
+            continue
+        except ValidationError as exc:
+            result.errors.append(ImportIssue(sheet, f"{row_number}", "; ".join(exc.messages)))
+            continue
+        if obj is not None:
+            cleaned.append(obj)
+    return cleaned
+
+
+def _write_sheet(
+    importer: SheetImporter,
+    cleaned: list[Any],
+    positions: dict[str, int],
+    ctx: ImportContext,
+    result: ImportResult,
+    sheet_result: SheetResult,
+) -> None:
+    """Write the sheet's cleaned rows in a savepoint; a failure is the sheet's error.
+
+    With bad rows in this sheet the good ones are still written (the whole run is rolled back
+    anyway), so that later sheets referring to them report only their own errors.
+    """
+    sheet = importer.sheet_name
     try:
         with transaction.atomic():
             created, updated = importer.write(cleaned, ctx)
