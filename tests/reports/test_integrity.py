@@ -233,6 +233,7 @@ def test_sign_form_shows_the_date_error_on_the_date_field(client, sent, head):
             "name": "С.С. Кравцов",
             "signed_on": "01.01.1900",
             "outgoing_number": "1",
+            "version": sent.version,
         },
     )
     assert response.status_code == 200
