@@ -447,8 +447,7 @@ def reference_sign(
         errors["signed_on"] = "Дата подписания не может быть в будущем."
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
-        _claim(ref, version, user)
-        version = ReferenceVersion.objects.select_for_update().filter(pk=ref.current_version_id).first()
+        seen, version = version, ReferenceVersion.objects.select_for_update().filter(pk=ref.current_version_id).first()
         period_end = (version.date_to if version else None) or ref.date_to
         if "signed_on" not in errors and signed_on < period_end:
             errors["signed_on"] = (
@@ -456,6 +455,7 @@ def reference_sign(
             )
         if errors:
             raise ValidationError(errors)
+        _claim(ref, seen, user)  # the form's own errors first, then whether the page is stale
         if ref.status != ReferenceStatus.SENT:
             raise ValidationError({NON_FIELD_ERRORS: ["Подписать можно только справку, направленную на подписание."]})
         if version is None or version.is_signed:
