@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.transitions import TransitionRecord
 from core.versions import Versioned
 
 
@@ -233,32 +234,26 @@ class RenderJob(models.Model):
         verbose_name_plural = _("формирование справок")
 
 
-class ReferenceTransition(models.Model):
+class ReferenceTransition(TransitionRecord):
     """Audit trail: who moved the reference from which status to which, and why."""
+
+    SUBJECT = "reference"
+
+    class Action(models.TextChoices):
+        # The labels head the entries of the reference's history.
+        CREATE = "create", _("создана")
+        EDIT = "edit", _("изменён текст")
+        GENERATE = "generate", _("сформирована версия")
+        SEND = "send", _("направлена на подписание")
+        SIGN = "sign", _("подписана")
+        RETURN = "return", _("возвращена на доработку")
 
     reference = models.ForeignKey(AnalyticalReference, on_delete=models.CASCADE, related_name="transitions")
     version = models.ForeignKey(ReferenceVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=16, choices=ReferenceStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ReferenceStatus.choices)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("переход статуса справки")
         verbose_name_plural = _("история справок")
-
-    ACTION_LABELS = {
-        "create": _("создана"),
-        "edit": _("изменён текст"),
-        "generate": _("сформирована версия"),
-        "send": _("направлена на подписание"),
-        "sign": _("подписана"),
-        "return": _("возвращена на доработку"),
-    }
-
-    @property
-    def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from core.calendar import current_quarter, quarter_academic_year, quarter_bounds
 from core.models import User
 from core.registry import demo_loaders
+from core.transitions import transition_record
 from schools.models import Region, School
 
 from .models import (
@@ -426,9 +427,9 @@ def _roadmap(school: School, academic_year: int, *, status: str, approver: User 
     return roadmap, created
 
 
-def _transition(report: QuarterlyReport, actor: User | None, action: str, frm: str, to: str, when, comment=""):
-    t = ReportTransition.objects.create(
-        report=report, actor=actor, from_status=frm, to_status=to, action=action, comment=comment
+def _past_transition(report: QuarterlyReport, actor: User | None, action: str, frm: str, to: str, when, comment=""):
+    t = transition_record(
+        ReportTransition, report, actor=actor, action=action, from_status=frm, to_status=to, comment=comment
     )
     ReportTransition.objects.filter(pk=t.pk).update(created_at=when)
     return t
@@ -484,7 +485,7 @@ def _set(report: QuarterlyReport, **fields) -> None:
 
 def _approved_by_import(report: QuarterlyReport, actor: User | None, deadline: dt.date) -> None:
     when = _at(deadline + dt.timedelta(days=12), 15)
-    _transition(
+    _past_transition(
         report,
         actor,
         "import",
@@ -503,12 +504,12 @@ def _workflow(report, deadline: dt.date, *, director, methodist, curator, steps:
     fields: dict = {}
     for step in steps:
         if step == "submit":
-            _transition(report, director, "submit", status, ReportStatus.SUBMITTED, when)
+            _past_transition(report, director, "submit", status, ReportStatus.SUBMITTED, when)
             status = ReportStatus.SUBMITTED
             fields["submitted_at"] = when
         elif step == "return":
             text, line_comments = comments or ("", {})
-            t = _transition(report, methodist, "return", status, ReportStatus.RETURNED, when, text)
+            t = _past_transition(report, methodist, "return", status, ReportStatus.RETURNED, when, text)
             status = ReportStatus.RETURNED
             if text:
                 c = ReviewComment.objects.create(report=report, transition=t, author=methodist, text=text)
@@ -521,11 +522,11 @@ def _workflow(report, deadline: dt.date, *, director, methodist, curator, steps:
                     )
                     ReviewComment.objects.filter(pk=c.pk).update(created_at=when)
         elif step == "approve":
-            _transition(report, methodist, "approve", status, ReportStatus.APPROVED, when)
+            _past_transition(report, methodist, "approve", status, ReportStatus.APPROVED, when)
             status = ReportStatus.APPROVED
             fields.update(approved_at=when, approved_by=methodist)
         elif step == "certify":
-            _transition(report, curator, "certify", status, status, when)
+            _past_transition(report, curator, "certify", status, status, when)
             fields.update(certified_at=when, certified_by=curator)
         when += dt.timedelta(days=1, hours=2)
     _set(report, status=status, version=1 + len(steps) + 1, **fields)

@@ -17,6 +17,7 @@ from core.versions import Versioned
 
 if TYPE_CHECKING:
     from .selectors.reported import ReportedActivity
+from core.transitions import TransitionRecord
 
 
 class Direction(models.Model):
@@ -263,22 +264,27 @@ class ReviewComment(models.Model):
         verbose_name_plural = _("замечания")
 
 
-class ReportTransition(models.Model):
+class ReportTransition(TransitionRecord):
     """Audit trail of the workflow: who moved the report from which status to which, and why."""
 
+    SUBJECT = "report"
+    REFUSED = _("Нельзя %(action)s отчёт: он в статусе «%(status)s».")
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("отправить на проверку")
+        RETURN = "return", _("вернуть на доработку")
+        APPROVE = "approve", _("утвердить")
+        CERTIFY = "certify", _("заверить")
+        REOPEN = "reopen", _("открыть для исправления")
+        IMPORT = "import", _("импортировать из книги Excel")
+        UNCERTIFY = "uncertify", _("снять заверение")
+
     report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="transitions")
-    # Empty only for imports run by the management command.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     from_status = models.CharField(max_length=20, choices=ReportStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReportStatus.choices)
-    action = models.CharField(max_length=20)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("переход статуса")
         verbose_name_plural = _("история статусов")
 
@@ -298,19 +304,27 @@ class QuarterDeadline(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "year", "quarter"], name="deadline_unique")]
 
 
-class RoadmapTransition(models.Model):
+class RoadmapTransition(TransitionRecord):
     """Audit trail of a roadmap's approval workflow."""
 
+    SUBJECT = "roadmap"
+    REFUSED = _("Действие «%(action)s» недоступно: дорожная карта в статусе «%(status)s».")
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("отправить на согласование")
+        RETURN = "return", _("вернуть на доработку")
+        APPROVE = "approve", _("утвердить")
+        CERTIFY = "certify", _("заверить")
+        REOPEN = "reopen", _("открыть для изменений")
+
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="transitions")
+    # Every roadmap move is made by a person.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=20, choices=RoadmapStatus.choices)
     to_status = models.CharField(max_length=20, choices=RoadmapStatus.choices)
-    action = models.CharField(max_length=20)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("переход статуса дорожной карты")
         verbose_name_plural = _("история статусов дорожных карт")
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.calendar import date_text
 from core.models import User
+from core.transitions import transition_record
 from core.versions import version_claim
 from schools.models import Municipality, Region
 
@@ -52,14 +53,15 @@ def _audit(
     version: ReferenceVersion | None = None,
     comment: str = "",
 ) -> None:
-    ReferenceTransition.objects.create(
-        reference=reference,
-        version=version,
+    transition_record(
+        ReferenceTransition,
+        reference,
         actor=actor,
         action=action,
         from_status=from_status,
         to_status=to_status,
         comment=comment,
+        version=version,
     )
 
 

@@ -22,6 +22,7 @@ from core.calendar import (
 )
 from core.models import User
 from core.scope import SYSTEM, covers_school, require_school
+from core.transitions import transition, transition_record
 from core.versions import StaleVersion, conflict_message, version_claim
 
 from ..models import (
@@ -77,12 +78,13 @@ def certification_void(*, report: QuarterlyReport, user: User | None, what: str)
     }
     QuarterlyReport.objects.filter(pk=locked.pk).update(certified_at=None, certified_by=None)
     report.certified_at, report.certified_by = None, None
-    return ReportTransition.objects.create(
-        report=locked,
+    return transition_record(
+        ReportTransition,
+        locked,
         actor=user,
+        action=ReportTransition.Action.UNCERTIFY,
         from_status=locked.status,
         to_status=locked.status,
-        action="uncertify",
         comment=comment,
     )
 
@@ -352,69 +354,37 @@ def report_problems(report: QuarterlyReport) -> list[str]:
     return problems
 
 
-ACTION_LABELS = {
-    "submit": "отправить на проверку",
-    "return": "вернуть на доработку",
-    "approve": "утвердить",
-    "certify": "заверить",
-    "reopen": "открыть для исправления",
-}
-
-
-def _transition(
-    report: QuarterlyReport,
-    *,
-    user: User,
-    action: str,
-    to_status: str | None,
-    allowed_from: tuple[str, ...],
-    comment: str = "",
-) -> ReportTransition:
-    # Lock only the report row (no joins: PostgreSQL would lock the joined roadmap and school rows too).
-    locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status not in allowed_from:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _("Нельзя %(action)s отчёт: он в статусе «%(status)s».")
-                    % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
-                ]
-            }
-        )
-    from_status = locked.status
-    to_status = to_status or from_status
-    now = timezone.now()
-    fields = ["status", "version", "updated_at"]
-    if action == "submit":
-        locked.submitted_at = now
+def _stamp(report: QuarterlyReport, action: str, user: User, now: Any) -> list[str]:
+    """The report's own marks of a move: when sent, who approved or certified; a new version number."""
+    fields = ["version"]
+    if action == ReportTransition.Action.SUBMIT:
+        report.submitted_at = now
         fields.append("submitted_at")
-    elif action == "approve":
-        locked.approved_at, locked.approved_by = now, user
+    elif action == ReportTransition.Action.APPROVE:
+        report.approved_at, report.approved_by = now, user
         fields += ["approved_at", "approved_by"]
-    elif action == "certify":
-        if locked.certified_at:
+    elif action == ReportTransition.Action.CERTIFY:
+        if report.certified_at:
             raise ValidationError(
-                {NON_FIELD_ERRORS: [_("Отчёт уже заверен куратором %(who)s.") % {"who": _short(locked.certified_by)}]}
+                {NON_FIELD_ERRORS: [_("Отчёт уже заверен куратором %(who)s.") % {"who": _short(report.certified_by)}]}
             )
-        locked.certified_at, locked.certified_by = now, user
+        report.certified_at, report.certified_by = now, user
         fields += ["certified_at", "certified_by"]
-    elif action == "reopen":
-        locked.approved_at, locked.approved_by = None, None
-        locked.certified_at, locked.certified_by = None, None
+    elif action == ReportTransition.Action.REOPEN:
+        report.approved_at, report.approved_by = None, None
+        report.certified_at, report.certified_by = None, None
         fields += ["approved_at", "approved_by", "certified_at", "certified_by"]
-    locked.status = to_status
-    locked.version += 1
-    locked._history_user = user
-    locked.save(update_fields=fields)
-    for name in ("status", "version", "submitted_at", "approved_at", "approved_by", "certified_at", "certified_by"):
-        setattr(report, name, getattr(locked, name))
-    entry = ReportTransition.objects.create(
-        report=locked, actor=user, from_status=from_status, to_status=to_status, action=action, comment=comment
-    )
+    report.version += 1
+    return fields
+
+
+def _move(report: QuarterlyReport, **kwargs: Any) -> ReportTransition:
+    """A report's status change through the one transition helper, with its stamps and e-mail."""
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.send_report_transition_email.delay(entry.pk))
-    return entry
+    return transition(
+        report, history=ReportTransition, stamp=_stamp, notify=tasks.send_report_transition_email.delay, **kwargs
+    )
 
 
 @transaction.atomic
@@ -442,7 +412,7 @@ def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
             raise ValidationError({NON_FIELD_ERRORS: problems})
     if report.status in EDITABLE:
         certification_void(report=report, user=user, what=_("отправлен на проверку повторно"))
-    entry = _transition(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
+    entry = _move(report, user=user, action="submit", to_status=ReportStatus.SUBMITTED, allowed_from=EDITABLE)
     report_lines_freeze(report_ids=[report.pk])
     return entry
 
@@ -478,7 +448,7 @@ def report_return(
         _claim(report, version)
     if report.status == ReportStatus.SUBMITTED:
         certification_void(report=report, user=user, what=_("возвращён на доработку"))
-    entry = _transition(
+    entry = _move(
         report,
         user=user,
         action="return",
@@ -504,7 +474,7 @@ def report_approve(
     require_school(user, report.roadmap.school, roles=REVIEWERS)
     if version is not None:
         _claim(report, version)
-    return _transition(
+    return _move(
         report,
         user=user,
         action="approve",
@@ -524,7 +494,7 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str, version: 
         _claim(report, version)
     if report.status == ReportStatus.APPROVED:
         certification_void(report=report, user=user, what=_("открыт для исправления"))
-    entry = _transition(
+    entry = _move(
         report,
         user=user,
         action="reopen",
@@ -541,7 +511,7 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str, version: 
 def report_certify(*, report: QuarterlyReport, user: User) -> ReportTransition:
     """The curator certifies (заверяет) a submitted or approved report of their school."""
     require_school(user, report.roadmap.school, roles=CERTIFIERS)
-    return _transition(
+    return _move(
         report,
         user=user,
         action="certify",

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import academic_year_label, check_academic_year
 from core.models import User
 from core.scope import require_school
+from core.transitions import transition
 from core.versions import conflict_message, history_changes, version_claim
 from schools.models import School
 from schools.services import require_active
@@ -222,60 +222,31 @@ def activity_delete(*, activity: Activity, user: User, version: int | None = Non
     roadmap.save(update_fields=["version", "updated_at"])
 
 
-def _transition(
-    roadmap: Roadmap,
-    *,
-    user: User,
-    action: str,
-    to_status: str | None,
-    allowed_from: tuple[str, ...],
-    comment: str = "",
-) -> RoadmapTransition:
-    locked = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
-    if locked.status not in allowed_from:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _("Действие «%(action)s» недоступно: дорожная карта в статусе «%(status)s».")
-                    % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
-                ]
-            }
-        )
-    from_status = locked.status
-    to_status = to_status or from_status
-    locked.status = to_status
-    now = timezone.now()
-    if action == "submit":
-        locked.submitted_at = now
-    elif action == "approve":
-        locked.approved_at, locked.approved_by = now, user
-    elif action == "certify":
-        if locked.certified_at:
+def _stamp(roadmap: Roadmap, action: str, user: User, now: Any) -> list[str]:
+    """The roadmap's own marks of a move: when sent, who approved or certified (cleared on a way back)."""
+    if action == RoadmapTransition.Action.SUBMIT:
+        roadmap.submitted_at = now
+        return ["submitted_at"]
+    if action == RoadmapTransition.Action.APPROVE:
+        roadmap.approved_at, roadmap.approved_by = now, user
+        return ["approved_at", "approved_by"]
+    if action == RoadmapTransition.Action.CERTIFY:
+        if roadmap.certified_at:
             raise ValidationError({NON_FIELD_ERRORS: [_("Дорожная карта уже заверена куратором.")]})
-        locked.certified_at, locked.certified_by = now, user
-    elif action in ("reopen", "return"):
-        locked.approved_at, locked.approved_by = None, None
-        locked.certified_at, locked.certified_by = None, None
-    locked._history_user = user
-    locked.save()
-    roadmap.__dict__.update({k: getattr(locked, k) for k in ("status", "submitted_at", "approved_at", "certified_at")})
-    roadmap.approved_by, roadmap.certified_by = locked.approved_by, locked.certified_by
-    entry = RoadmapTransition.objects.create(
-        roadmap=locked, actor=user, from_status=from_status, to_status=to_status, action=action, comment=comment
-    )
+        roadmap.certified_at, roadmap.certified_by = now, user
+        return ["certified_at", "certified_by"]
+    roadmap.approved_at, roadmap.approved_by = None, None
+    roadmap.certified_at, roadmap.certified_by = None, None
+    return ["approved_at", "approved_by", "certified_at", "certified_by"]
+
+
+def _move(roadmap: Roadmap, **kwargs: Any) -> RoadmapTransition:
+    """A roadmap's status change through the one transition helper, with its stamps and e-mail."""
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.send_roadmap_transition_email.delay(entry.pk))
-    return entry
-
-
-ACTION_LABELS = {
-    "submit": _("отправить на согласование"),
-    "return": _("вернуть на доработку"),
-    "approve": _("утвердить"),
-    "certify": _("заверить"),
-    "reopen": _("открыть для изменений"),
-}
+    return transition(
+        roadmap, history=RoadmapTransition, stamp=_stamp, notify=tasks.send_roadmap_transition_email.delay, **kwargs
+    )
 
 
 @transaction.atomic
@@ -286,7 +257,7 @@ def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
             {NON_FIELD_ERRORS: [_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой.")]}
         )
     _claim_roadmap(roadmap, None, user)
-    return _transition(
+    return _move(
         roadmap,
         user=user,
         action="submit",
@@ -304,7 +275,7 @@ def roadmap_return(*, roadmap: Roadmap, user: User, comment: str, version: int |
             {"comment": [_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя.")]}
         )
     _claim_roadmap(roadmap, version, user)
-    return _transition(
+    return _move(
         roadmap,
         user=user,
         action="return",
@@ -321,7 +292,7 @@ def roadmap_approve(
     """Methodist approves the roadmap at the `version` they reviewed (core.versions)."""
     require_school(user, roadmap.school, roles=REVIEWERS)
     _claim_roadmap(roadmap, version, user)
-    return _transition(
+    return _move(
         roadmap,
         user=user,
         action="approve",
@@ -335,7 +306,7 @@ def roadmap_approve(
 def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
     require_school(user, roadmap.school, roles=CERTIFIERS)
     _claim_roadmap(roadmap, None, user)
-    return _transition(
+    return _move(
         roadmap,
         user=user,
         action="certify",
@@ -350,7 +321,7 @@ def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTrans
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя.")]})
     _claim_roadmap(roadmap, None, user)
-    return _transition(
+    return _move(
         roadmap,
         user=user,
         action="reopen",
