@@ -70,13 +70,13 @@ class AnalyticalReferenceAdmin(admin.ModelAdmin):
 
 @admin.register(RenderJob)
 class RenderJobAdmin(admin.ModelAdmin):
-    list_display = ("version", "status", "step", "attempts", "queued_at", "finished_at", "message")
+    list_display = ("version", "status", "progress_done", "attempts", "queued_at", "finished_at", "message")
     list_filter = ("status",)
     readonly_fields = (
         "version",
         "status",
-        "step",
-        "steps",
+        "progress_done",
+        "progress_total",
         "attempts",
         "task_id",
         "queued_at",

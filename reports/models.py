@@ -3,12 +3,15 @@ portal computes and renders from the data, the head's signature, and the renderi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.jobs import Job
 from core.transitions import TransitionRecord
 from core.versions import Versioned
 
@@ -215,23 +218,33 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("ошибка")
 
 
-class RenderJob(models.Model):
+class RenderJob(Job):
     """The rendering job of one version: claimed by one worker at a time, rerun overwrites."""
 
+    SOFT_TIME_LIMIT = 240
+    TIME_LIMIT = 300
+    LOST_MESSAGE = (
+        "Формирование справки прерывалось %(n)s раза: процесс обработки завершался аварийно. "
+        "Нажмите «Повторить»; если ошибка повторится, сообщите администратору."
+    )
+    STEPS = 3
+
     version = models.OneToOneField(ReferenceVersion, on_delete=models.CASCADE, related_name="job")
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    step = models.PositiveSmallIntegerField(default=0)
-    steps = models.PositiveSmallIntegerField(default=3)
-    message = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True)
-    queued_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("состояние"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
 
     class Meta:
         verbose_name = _("формирование справки")
         verbose_name_plural = _("формирование справок")
+
+    def extra_state(self) -> dict[str, Any]:
+        if not self.is_done:
+            return {}
+        from django.urls import reverse
+
+        return {
+            "pdf_url": reverse("reports:version-pdf", args=[self.version_id]),
+            "xlsx_url": reverse("reports:version-xlsx", args=[self.version_id]),
+        }
 
 
 class ReferenceTransition(TransitionRecord):

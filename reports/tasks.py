@@ -7,19 +7,18 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from core.jobs import job_task_options, retry_if_transient
+
 from . import services
+from .models import RenderJob
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    bind=True,
-    # Acknowledged after the run; a pool child killed mid-render (OOM, SIGKILL) puts the message
-    # back for the next child instead of losing it. job_claim takes the redelivery and bounds it.
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=services.SOFT_TIME_LIMIT,
-    time_limit=services.HARD_TIME_LIMIT,
+    # Acknowledged after the run and requeued when its pool child is killed (core.jobs): job_claim
+    # takes the redelivery over and bounds it.
+    **job_task_options(RenderJob),
     name="reports.tasks.reference_render",
 )
 def reference_render(self, version_pk: int) -> str:
@@ -45,7 +44,8 @@ def reference_render(self, version_pk: int) -> str:
             "Нажмите «Повторить»; если ошибка повторится, сообщите администратору.",
         )
         return "timeout"
-    except Exception:
+    except Exception as exc:
+        retry_if_transient(self, exc)
         logger.exception("reference_render failed for version %s", version_pk)
         services.job_finish(
             version_pk=version_pk,

@@ -217,7 +217,7 @@ def reference(*, municipality, created_by, **fields):
 
 class ReferenceVersionFactory(DjangoModelFactory):
     """A rendered version of `reference` (pass it), made its current version, with a finished render
-    job; `job__status=…`, `job__step=…`, `job__message=…` describe another job."""
+    job; `job__status=…`, `job__progress_done=…`, `job__message=…` describe another job."""
 
     class Meta:
         model = ReferenceVersion
@@ -249,6 +249,8 @@ class ReferenceVersionFactory(DjangoModelFactory):
     def job(obj, create, extracted, **fields):  # noqa: N805 - factory_boy passes the built object
         if not create:
             return
-        RenderJob.objects.create(version=obj, **{"status": JobStatus.DONE, "step": 4, **fields})
+        RenderJob.objects.create(
+            version=obj, **{"status": JobStatus.DONE, "progress_done": 3, "progress_total": 3, **fields}
+        )
         obj.reference.current_version = obj
         obj.reference.save(update_fields=["current_version"])

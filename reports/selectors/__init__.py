@@ -20,7 +20,7 @@ from roadmaps.models import ActivityReport, LineStatus, ReportStatus
 from roadmaps.selectors import quarters_q, reported
 from schools.models import RegistryEntry, School
 
-from ..models import AnalyticalReference, JobStatus, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
+from ..models import AnalyticalReference, ReferenceStatus, ReferenceVersion, RenderJob, ScopeKind
 
 VIEW_ROLES: tuple[str, ...] = (Role.METHODIST, Role.HEAD, Role.COORDINATOR, Role.ADMIN)
 
@@ -64,11 +64,16 @@ def signed_versions_for(user: User, references: QuerySet[AnalyticalReference]) -
     )
 
 
+def render_jobs_for(user: User) -> QuerySet[RenderJob]:
+    """The rendering jobs the user may see: those of the references in their scope."""
+    return RenderJob.objects.select_related("version", "version__reference").filter(
+        version__reference__in=references_for(user).values("pk")
+    )
+
+
 def job_for(user: User, job_pk: int) -> RenderJob:
     """A rendering job the user may see (through the reference's scope); DoesNotExist otherwise."""
-    return RenderJob.objects.select_related("version", "version__reference").get(
-        pk=job_pk, version__reference__in=references_for(user).values("pk")
-    )
+    return render_jobs_for(user).get(pk=job_pk)
 
 
 def version_by_code(code: str) -> ReferenceVersion | None:
@@ -239,28 +244,6 @@ def exclusions(*, scope_kind: str, scope_code: str, date_from: dt.date, date_to:
         }
         for e in rows
     ]
-
-
-def job_is_retryable(job: RenderJob) -> bool:
-    from ..services import job_is_retryable as retryable
-
-    return retryable(job)
-
-
-def job_state(job: RenderJob) -> dict[str, Any]:
-    """What the polling page needs to know about a job."""
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "status_label": str(JobStatus(job.status).label),
-        "step": job.step,
-        "steps": job.steps,
-        "percent": int(100 * job.step / job.steps) if job.steps else 0,
-        "message": job.message,
-        "done": job.status == JobStatus.DONE,
-        "failed": job.status == JobStatus.FAILED,
-        "stale": job.status != JobStatus.FAILED and job_is_retryable(job),
-    }
 
 
 def results_decline(results: list[dict[str, Any]], schools: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,15 +10,16 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from core import jobs as job_base
 from core.calendar import datetime_text
+from core.jobs import MAX_ATTEMPTS, STALE_QUEUED, job_is_stale, job_requeue_fields  # noqa: F401 - the base's rules
 from core.models import User
 
 from .. import permissions
@@ -32,8 +33,8 @@ from ..selectors.snapshot import render_hash
 
 logger = logging.getLogger(__name__)
 
-SOFT_TIME_LIMIT = 240
-HARD_TIME_LIMIT = 300
+SOFT_TIME_LIMIT = RenderJob.SOFT_TIME_LIMIT
+HARD_TIME_LIMIT = RenderJob.TIME_LIMIT
 
 
 def _queue_job(job: RenderJob, *, fresh: bool = False) -> None:
@@ -41,33 +42,14 @@ def _queue_job(job: RenderJob, *, fresh: bool = False) -> None:
     from ..tasks import reference_render
 
     if not fresh:
-        RenderJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.QUEUED,
-            step=0,
-            message="",
-            attempts=0,
-            task_id="",
-            queued_at=timezone.now(),
-            started_at=None,
-            finished_at=None,
-        )
+        RenderJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, **job_requeue_fields())
     version_pk = job.version_id
     transaction.on_commit(lambda: reference_render.delay(version_pk))
 
 
-STALE_QUEUED = timedelta(minutes=10)
-
-
 def job_is_retryable(job: RenderJob) -> bool:
     """Failed, or lost: queued for long with no worker taking it, or running past the hard limit."""
-    now = timezone.now()
-    if job.status == JobStatus.FAILED:
-        return True
-    if job.status == JobStatus.QUEUED:
-        return job.queued_at < now - STALE_QUEUED
-    if job.status == JobStatus.RUNNING:
-        return job.started_at is not None and job.started_at < now - timedelta(seconds=HARD_TIME_LIMIT + 60)
-    return False
+    return job.status == JobStatus.FAILED or job_is_stale(job)
 
 
 def job_retry(*, job: RenderJob, user: User) -> RenderJob:
@@ -86,60 +68,20 @@ def job_retry(*, job: RenderJob, user: User) -> RenderJob:
     return locked
 
 
-# Claims of one queueing before a job that keeps killing its worker is failed instead of redelivered forever.
-MAX_ATTEMPTS = 3
-LOST_TOO_OFTEN = (
-    "Формирование справки прерывалось {n} раза: процесс обработки завершался аварийно. "
-    "Нажмите «Повторить»; если ошибка повторится, сообщите администратору."
-)
-
-
 def job_claim(*, version_pk: int, task_id: str = "") -> bool:
-    """Claim the job with a conditional UPDATE: only one worker renders a version at a time.
-
-    Claimable are a queued job; a job left running by a dead worker past the hard limit; and a job
-    running under this very task id, which is a redelivery. The broker hands a message out again only
-    when the worker holding it is gone: a killed pool child (`reject_on_worker_lost`, the message is
-    requeued at once) or a lost worker process (after the Redis visibility timeout, longer than the
-    hard time limit), so the earlier run of that id is dead. A job claimed MAX_ATTEMPTS times since it
-    was queued (its render keeps killing the worker) is failed with a message instead of looping.
-    """
-    now = timezone.now()
-    stale = now - timedelta(seconds=HARD_TIME_LIMIT + 60)
-    lost = Q(status=JobStatus.RUNNING, started_at__lt=stale)
-    if task_id:
-        lost |= Q(status=JobStatus.RUNNING, task_id=task_id[:64])
-    jobs = RenderJob.objects.filter(version_id=version_pk)
-    claimed = jobs.filter(Q(status=JobStatus.QUEUED) | (lost & Q(attempts__lt=MAX_ATTEMPTS))).update(
-        status=JobStatus.RUNNING,
-        started_at=now,
-        finished_at=None,
-        step=0,
-        message="",
-        attempts=F("attempts") + 1,
-        task_id=task_id[:64],
-    )
-    if claimed == 1:
-        return True
-    exhausted = jobs.filter(lost, attempts__gte=MAX_ATTEMPTS).update(
-        status=JobStatus.FAILED, message=LOST_TOO_OFTEN.format(n=MAX_ATTEMPTS), finished_at=now
-    )
-    if exhausted:
-        logger.error("Render job of version %s lost its worker %s times; marked failed", version_pk, MAX_ATTEMPTS)
-    return False
+    """Claim the version's job for this run (see core.jobs.job_claim: a redelivery of the same task
+    id or a run past the hard limit is taken over, MAX_ATTEMPTS claims fail the job)."""
+    return job_base.job_claim(RenderJob.objects.filter(version_id=version_pk), task_id=task_id)
 
 
 def job_progress(*, version_pk: int, step: int, message: str) -> None:
-    RenderJob.objects.filter(version_id=version_pk).update(step=step, message=message[:500])
+    job_base.job_progress(
+        RenderJob.objects.filter(version_id=version_pk), done=step, total=RenderJob.STEPS, message=message[:500]
+    )
 
 
 def job_finish(*, version_pk: int, failed: bool, message: str) -> None:
-    RenderJob.objects.filter(version_id=version_pk).update(
-        status=JobStatus.FAILED if failed else JobStatus.DONE,
-        step=F("steps") if not failed else F("step"),
-        message=message[:500],
-        finished_at=timezone.now(),
-    )
+    job_base.job_finish(RenderJob.objects.filter(version_id=version_pk), failed=failed, message=message[:500])
 
 
 def signature_of(version: ReferenceVersion) -> dict[str, Any] | None:

@@ -353,7 +353,7 @@ def reference_generate(*, reference: AnalyticalReference, user: User | None) -> 
             created_by=user,
             **document_of(ref, narrative),
         )
-        job = RenderJob.objects.create(version=version)
+        job = RenderJob.objects.create(version=version, requested_by=user, progress_total=RenderJob.STEPS)
         old = ref.status
         ref.current_version = version
         if ref.status == ReferenceStatus.SIGNED:
@@ -500,7 +500,9 @@ def reference_sign(
             version=version,
             comment=f"{position} {name}, {date_text(signed_on)}, исх. № {outgoing_number.strip()}",
         )
-        job, _ = RenderJob.objects.get_or_create(version=version)
+        job, _ = RenderJob.objects.get_or_create(
+            version=version, defaults={"requested_by": user, "progress_total": RenderJob.STEPS}
+        )
         _queue_job(job)
     return version
 

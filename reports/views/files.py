@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import download_response
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
+from core.jobs import job_status_view
 from core.scope import has_role
 
 from .. import permissions, selectors, services
@@ -23,21 +23,8 @@ from ..filters import ReferenceFilterSet
 from ..models import ReferenceVersion, RenderJob
 from .common import _filename
 
-
-@login_required
-@require_GET
-@never_cache
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """Polled by the reference page: the job's state, looked up through the user's scope."""
-    try:
-        job = selectors.job_for(request.user, pk)
-    except RenderJob.DoesNotExist as exc:
-        raise Http404("Задание не найдено") from exc
-    state = selectors.job_state(job)
-    if state["done"]:
-        state["pdf_url"] = reverse("reports:version-pdf", args=[job.version_id])
-        state["xlsx_url"] = reverse("reports:version-xlsx", args=[job.version_id])
-    return JsonResponse(state)
+# Polled by the reference page: the job's state, looked up through the user's scope.
+job_status = job_status_view(selectors.render_jobs_for)
 
 
 @login_required

@@ -118,7 +118,6 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "latest": latest,
             "job": job,
-            "job_state": selectors.job_state(job) if job else None,
             "transitions": reference.transitions.select_related("actor", "version"),
             "recommendations": reference.recommendations.all(),
             "can_prepare": permissions.can_prepare(request.user, reference),

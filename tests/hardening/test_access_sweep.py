@@ -138,7 +138,7 @@ def world(db) -> World:
     o["result"] = f.AssessmentResultFactory(school=school)
     reference = f.reference(municipality=w.municipality, created_by=methodist)
     version = f.ReferenceVersionFactory(
-        reference=reference, job__status=JobStatus.FAILED, job__step=2, job__message="Ошибка"
+        reference=reference, job__status=JobStatus.FAILED, job__progress_done=2, job__message="Ошибка"
     )
     o["job"] = version.job
     o["reference"], o["version"] = reference, version

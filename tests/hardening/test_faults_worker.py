@@ -263,7 +263,11 @@ def test_pool_child_killed_mid_render_the_job_runs_again_and_yields_exactly_one_
 
     pid = wait_until(lambda: _held_pid(gated_worker.gate), seconds=30, what="no render started", worker=gated_worker)
     job = RenderJob.objects.get(version=version)
-    assert (job.status, job.step, job.attempts) == ("running", 1, 1), (job.status, job.step, job.message)
+    assert (job.status, job.progress_done, job.attempts) == ("running", 1, 1), (
+        job.status,
+        job.progress_done,
+        job.message,
+    )
     assert job.message == "Формирование PDF"
     first_task = job.task_id
     assert ReferenceVersion.objects.get(pk=version.pk).pdf is None
