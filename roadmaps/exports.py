@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import IO, Any
 
@@ -139,7 +139,7 @@ def line_values(row: tuple[Any, ...], line_labels: dict[str, str], report_labels
 class ReportLinesExporter(Exporter):
     """The report lines of these schools, quarters `period_from`..`period_to` of `form_data`
     (inclusive, each optional), into a temporary file returned open; `count` is then the number of
-    lines written.
+    lines written, and `progress(lines written)` is called when the rows start and after each chunk.
 
     openpyxl lays out the workbook (styles, column widths, frozen header, the header row); the data
     rows are streamed into the sheet's XML as the same inline-string and date cells openpyxl writes,
@@ -149,8 +149,11 @@ class ReportLinesExporter(Exporter):
     identifier = "report-lines"
     verbose_name = _("Отчёты ОО: строки мероприятий (xlsx)")
 
-    def __init__(self, *, schools: QuerySet[School] | Iterable[int]) -> None:
+    def __init__(
+        self, *, schools: QuerySet[School] | Iterable[int], progress: Callable[[int], None] | None = None
+    ) -> None:
         self.schools = schools
+        self.progress = progress or (lambda done: None)
         self.count = 0
 
     def render(self, form_data: Mapping[str, Any]) -> ExportResult:
@@ -175,7 +178,13 @@ class ReportLinesExporter(Exporter):
         out = tempfile.TemporaryFile()
         try:
             self.count = _write_with_rows(
-                skeleton, out, rows.iterator(chunk_size=CHUNK_SIZE), line_labels, report_labels, date_style
+                skeleton,
+                out,
+                rows.iterator(chunk_size=CHUNK_SIZE),
+                line_labels,
+                report_labels,
+                date_style,
+                self.progress,
             )
         except BaseException:
             out.close()
@@ -196,10 +205,12 @@ def report_lines_export(
     schools: QuerySet[School] | Iterable[int],
     period_from: tuple[int, int] | None = None,
     period_to: tuple[int, int] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the report lines of these schools (quarters `period_from`..`period_to`, inclusive) to
-    an xlsx file at `path`; return the number of lines written. The file appears whole or not at all."""
-    exporter = ReportLinesExporter(schools=schools)
+    an xlsx file at `path`; return the number of lines written. The file appears whole or not at all.
+    `progress(lines written)` is called when the rows start and after each chunk."""
+    exporter = ReportLinesExporter(schools=schools, progress=progress)
     _, _, content = exporter.render({"period_from": period_from, "period_to": period_to})
     write_export(content, path)
     return exporter.count
@@ -246,6 +257,7 @@ def _write_with_rows(
     line_labels: dict[str, str],
     report_labels: dict[str, str],
     date_style: int,
+    progress: Callable[[int], None],
 ) -> int:
     """Copy the openpyxl skeleton to `out`, streaming the data rows into the sheet before `</sheetData>`."""
     count = 0
@@ -262,6 +274,7 @@ def _write_with_rows(
             part.compress_type = zipfile.ZIP_DEFLATED
             with dst.open(part, "w", force_zip64=True) as sheet:
                 sheet.write(head.encode("utf-8"))
+                progress(0)
                 batch: list[str] = []
                 fragments: dict[str, str] = {}
                 for row in rows:
@@ -272,6 +285,7 @@ def _write_with_rows(
                     if len(batch) >= CHUNK_SIZE:
                         sheet.write("".join(batch).encode("utf-8"))
                         batch.clear()
+                        progress(count)
                 sheet.write("".join(batch).encode("utf-8"))
                 sheet.write((sep + tail).encode("utf-8"))
     return count

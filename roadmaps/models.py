@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.calendar import academic_year_label, period_string, quarter_bounds, quarter_text
+from core.jobs import Job
+from core.transitions import TransitionRecord
 from core.versions import Versioned
 
 if TYPE_CHECKING:
     from .selectors.reported import ReportedActivity
-from core.transitions import TransitionRecord
 
 
 class Direction(models.Model):
@@ -347,14 +348,15 @@ class ReportReminder(models.Model):
 
 
 def export_output_path(instance: ReportExportJob, filename: str) -> str:
-    import uuid
+    """Where an export's file goes: one name per job, so a run that takes over after its worker died
+    overwrites what the dead run left, and a name nobody can derive without the secret key."""
+    from django.utils.crypto import salted_hmac
 
-    from django.utils import timezone
+    token = salted_hmac("roadmaps.report-export", str(instance.pk)).hexdigest()[:24]
+    return f"exports/{instance.created_at:%Y/%m}/{instance.pk}-{token}.xlsx"
 
-    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
-
-class ReportExportJob(models.Model):
+class ReportExportJob(Job):
     """An export of quarterly report lines to Excel, run as a background job.
 
     The row is the audit record of the export: who asked for which period, when, and what was written.
@@ -366,7 +368,12 @@ class ReportExportJob(models.Model):
         DONE = "done", _("готово")
         FAILED = "failed", _("не выполнено")
 
-    user = models.ForeignKey(
+    LOST_MESSAGE = (
+        "Выгрузка прервана: процесс обработки %(n)s раза завершался аварийно. Запросите выгрузку ещё раз; "
+        "если ошибка повторится, сообщите администратору (выгрузка №%(id)s)."
+    )
+
+    requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="report_exports",
@@ -384,16 +391,14 @@ class ReportExportJob(models.Model):
     file = models.FileField(_("файл"), upload_to=export_output_path, max_length=255, blank=True)
     line_count = models.PositiveIntegerField(_("строк"), default=0)
     size = models.PositiveBigIntegerField(_("размер, байт"), default=0)
-    message = models.TextField(_("сообщение"), blank=True)
     created_at = models.DateTimeField(_("запрошена"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("завершена"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("выгрузка отчётов ОО в Excel")
         verbose_name_plural = _("выгрузки отчётов ОО в Excel")
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
 
     def __str__(self) -> str:
         return f"Выгрузка №{self.pk}: {self.period_label}"
@@ -404,10 +409,6 @@ class ReportExportJob(models.Model):
         if (self.year_from, self.quarter_from) == (self.year_to, self.quarter_to):
             return start
         return f"{start} — {self.quarter_to} кв. {self.year_to} г."
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def filename(self) -> str:

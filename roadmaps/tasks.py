@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.calendar import current_quarter, previous_quarter
+from core.jobs import job_task_options
 from schools.models import Region
 
-from .models import ReportReminder, ReportStatus, ReportTransition, RoadmapTransition
+from .models import ReportExportJob, ReportReminder, ReportStatus, ReportTransition, RoadmapTransition
 from .selectors.windows import deadlines_by_region, default_deadline
 from .services import notifications
 
@@ -75,8 +76,9 @@ def send_report_reminders(today: str | None = None) -> int:
     return reminded
 
 
-@shared_task(name="roadmaps.report_export", acks_late=True, soft_time_limit=600, time_limit=660, ignore_result=True)
-def report_export_task(job_id: int) -> None:
+@shared_task(name="roadmaps.report_export", ignore_result=True, **job_task_options(ReportExportJob))
+def report_export_task(self, job_id: int) -> None:
+    """Build an export's file; a redelivery after a killed worker takes the job over (core.jobs)."""
     from .services.exports import report_export_run
 
-    report_export_run(job_id=job_id)
+    report_export_run(job_id=job_id, task=self)

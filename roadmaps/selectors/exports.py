@@ -20,4 +20,4 @@ def export_schools_for(user: User) -> QuerySet[School]:
 
 def export_jobs_for(user: User) -> QuerySet[ReportExportJob]:
     """The user's own exports (a file holds their scope's data, so nobody else gets it)."""
-    return ReportExportJob.objects.filter(user=user)
+    return ReportExportJob.objects.filter(requested_by=user)

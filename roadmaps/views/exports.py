@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +14,7 @@ from core.calendar import parse_period, period_choices
 from core.downloads import download_response
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import message_service_errors
+from core.jobs import job_status_view
 
 from ..models import QuarterlyReport, ReportExportJob
 from ..permissions import can_export
@@ -55,7 +56,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
         return redirect("roadmaps:report-export")
     periods = _periods(request.user)
     jobs = list(export_jobs_for(request.user)[:JOBS_SHOWN])
-    running = next((job for job in jobs if job.is_running), None)
+    running = next((job for job in jobs if job.is_running and not job.is_stale), None)
     return render(
         request,
         "roadmaps/report_export.html",
@@ -65,19 +66,12 @@ def report_export(request: HttpRequest) -> HttpResponse:
             "period_to": periods[0][0] if periods else "",
             "jobs": jobs,
             "running": running,
-            "badges": {"queued": "secondary", "running": "info", "done": "success", "failed": "danger"},
         },
     )
 
 
-@login_required
-@require_GET
-def report_export_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """The job's state for the page's polling script."""
-    if not can_export(request.user):
-        raise PermissionDenied
-    job = get_object_or_404(export_jobs_for(request.user), pk=pk)
-    return JsonResponse({"running": job.is_running, "status": job.status, "status_label": job.get_status_display()})
+# The job's state for the page's polling script (core.jobs: the same for every job).
+report_export_status = job_status_view(export_jobs_for, allowed=can_export)
 
 
 @login_required

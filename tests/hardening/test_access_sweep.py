@@ -157,7 +157,7 @@ def world(db) -> World:
     from roadmaps.models import ReportExportJob
 
     export = ReportExportJob.objects.create(
-        user=methodist,
+        requested_by=methodist,
         status=ReportExportJob.Status.DONE,
         year_from=2020,
         quarter_from=4,

@@ -180,7 +180,7 @@ def export(client, user, captured, period_from="2021-Q1", period_to="2021-Q2"):
     with captured(execute=True):
         response = client.post(reverse("roadmaps:report-export"), {"period_from": period_from, "period_to": period_to})
     assert response.status_code == 302
-    return ReportExportJob.objects.filter(user=user).order_by("-pk").first()
+    return ReportExportJob.objects.filter(requested_by=user).order_by("-pk").first()
 
 
 @pytest.mark.parametrize("who, expected", [("methodist", 3), ("coordinator", 3), ("admin_user", 4)])
@@ -200,14 +200,14 @@ def test_export_job_covers_the_users_scope(request, client, who, expected, lines
 
 def test_export_page_lists_periods_and_jobs(client, methodist, lines, django_assert_max_num_queries):
     login(client, methodist)
-    ReportExportJob.objects.create(user=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=2)
+    ReportExportJob.objects.create(requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=2)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("roadmaps:report-export"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "1 квартал 2021 г." in text and "2 квартал 2021 г." in text
     assert "1 кв. 2021 г. — 2 кв. 2021 г." in text
-    assert 'id="import-status"' in text  # the queued job is polled
+    assert "data-job-status" in text and "js/job.js" in text  # the queued job is polled
 
 
 def test_report_list_shows_the_button_to_exporters_only(client, methodist, director, lines):
@@ -219,7 +219,7 @@ def test_report_list_shows_the_button_to_exporters_only(client, methodist, direc
 @pytest.mark.parametrize("who", ["director", "head", "curator"])
 def test_other_roles_get_403(request, client, who, methodist, lines):
     job = ReportExportJob.objects.create(
-        user=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1, status="done"
+        requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1, status="done"
     )
     login(client, request.getfixturevalue(who))
     assert client.get(reverse("roadmaps:report-export")).status_code == 403
@@ -244,15 +244,30 @@ def test_another_users_job_is_404(client, methodist, lines, django_capture_on_co
 
 
 def test_unfinished_job_has_no_download(client, methodist):
-    job = ReportExportJob.objects.create(user=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1)
+    job = ReportExportJob.objects.create(
+        requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1
+    )
     login(client, methodist)
     assert client.get(reverse("roadmaps:report-export-download", args=[job.pk])).status_code == 404
     status = client.get(reverse("roadmaps:report-export-status", args=[job.pk])).json()
-    assert status == {"running": True, "status": "queued", "status_label": "в очереди"}
+    assert status == {
+        "id": job.pk,
+        "status": "queued",
+        "status_label": "в очереди",
+        "running": True,
+        "done": False,
+        "failed": False,
+        "stale": False,
+        "progress": {"done": 0, "total": 0},
+        "percent": 0,
+        "message": "",
+    }
 
 
 def test_wrong_methods_get_405(client, methodist):
-    job = ReportExportJob.objects.create(user=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1)
+    job = ReportExportJob.objects.create(
+        requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1
+    )
     login(client, methodist)
     assert client.put(reverse("roadmaps:report-export")).status_code == 405
     assert client.post(reverse("roadmaps:report-export-download", args=[job.pk])).status_code == 405
@@ -282,7 +297,7 @@ def test_bad_period_is_refused(client, methodist, period_from, period_to, messag
 
 
 def test_second_request_waits_for_the_running_one(client, methodist):
-    ReportExportJob.objects.create(user=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1)
+    ReportExportJob.objects.create(requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1)
     login(client, methodist)
     response = client.post(
         reverse("roadmaps:report-export"), {"period_from": "2021-Q1", "period_to": "2021-Q1"}, follow=True
@@ -294,10 +309,56 @@ def test_second_request_waits_for_the_running_one(client, methodist):
 def test_user_who_lost_the_role_gets_a_failed_job(methodist, lines):
     from roadmaps.services.exports import report_export_run
 
-    job = ReportExportJob.objects.create(user=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1)
+    job = ReportExportJob.objects.create(
+        requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1
+    )
     methodist.memberships.all().delete()
     job = report_export_run(job_id=job.pk)
     assert job.status == ReportExportJob.Status.FAILED
     assert "больше нет права" in job.message
     assert not job.file
     assert report_export_run(job_id=job.pk) is None  # a redelivered task does nothing
+
+
+def test_a_stale_export_no_longer_blocks_a_new_one_and_is_failed_with_a_message(client, methodist, lines):
+    from django.utils import timezone
+
+    from core.jobs import EXPIRED_MESSAGE, STALE_QUEUED
+
+    lost = ReportExportJob.objects.create(
+        requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=1
+    )
+    ReportExportJob.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - STALE_QUEUED - dt.timedelta(minutes=1))
+    login(client, methodist)
+    assert 'type="submit">Сформировать файл' in client.get(reverse("roadmaps:report-export")).content.decode()
+    response = client.post(
+        reverse("roadmaps:report-export"), {"period_from": "2021-Q1", "period_to": "2021-Q1"}, follow=True
+    )
+    assert "поставлена в очередь" in response.content.decode()
+    lost.refresh_from_db()
+    assert lost.status == ReportExportJob.Status.FAILED and lost.message == str(EXPIRED_MESSAGE)
+    assert ReportExportJob.objects.count() == 2
+
+
+def test_a_redelivered_export_takes_over_and_writes_the_same_file_once(methodist, lines, settings, tmp_path):
+    from types import SimpleNamespace
+
+    from roadmaps.services.exports import report_export_run
+
+    settings.MEDIA_ROOT = tmp_path
+    job = ReportExportJob.objects.create(
+        requested_by=methodist, year_from=2021, quarter_from=1, year_to=2021, quarter_to=2
+    )
+    # What a pool child killed mid-export leaves: the job running under its task id, a partial file.
+    ReportExportJob.objects.filter(pk=job.pk).update(
+        status="running", attempts=1, task_id="task-a", started_at=dt.datetime.now(dt.UTC)
+    )
+    task = SimpleNamespace(request=SimpleNamespace(id="task-b", retries=0, is_eager=True))
+    assert report_export_run(job_id=job.pk, task=task) is None  # another message: skipped
+    task.request.id = "task-a"
+    done = report_export_run(job_id=job.pk, task=task)
+    assert (done.status, done.attempts, done.line_count) == ("done", 2, 3), done.message
+    assert (done.progress_done, done.progress_total, done.percent) == (3, 3, 100)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == [done.file.name]
+    assert report_export_run(job_id=job.pk, task=task) is None  # finished: not written again
