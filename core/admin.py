@@ -44,7 +44,7 @@ class ImportJobAdmin(SimpleHistoryAdmin):
         "pk",
         "kind",
         "original_name",
-        "user",
+        "requested_by",
         "status",
         "created_count",
         "updated_count",

@@ -18,11 +18,12 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exporters import ExportResult
+from .jobs import MAX_ATTEMPTS, job_claim, job_task_options  # noqa: F401 - MAX_ATTEMPTS: the base's bound
 from .models import ImportJob, Role, User
 from .organisations import organisations
 from .scope import has_role
@@ -49,10 +50,10 @@ def can_download_template(user: User) -> bool:
 
 def import_jobs_for(user: User) -> QuerySet[ImportJob]:
     """The jobs this user may see: their own; an admin sees everyone's."""
-    qs = ImportJob.objects.select_related("user", "municipality")
+    qs = ImportJob.objects.select_related("requested_by", "municipality")
     if has_role(user, Role.ADMIN):
         return qs
-    return qs.filter(user=user)
+    return qs.filter(requested_by=user)
 
 
 def template_municipalities_for(user: User) -> QuerySet:
@@ -115,7 +116,7 @@ def import_job_create(*, user: User, upload: Any) -> ImportJob:
     validate_upload(upload)
     original = (str(upload.name).replace("\\", "/").rsplit("/", 1)[-1])[:255]
     with transaction.atomic():
-        job = ImportJob(kind=ImportJob.Kind.IMPORT, user=user, original_name=original, size=upload.size)
+        job = ImportJob(kind=ImportJob.Kind.IMPORT, requested_by=user, original_name=original, size=upload.size)
         job.file.save(original, upload, save=False)
         job.save()
         transaction.on_commit(lambda: import_check_task.delay(job.pk))
@@ -128,7 +129,7 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
         raise PermissionDenied
     with transaction.atomic():
         updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-            status=ImportJob.Status.IMPORT_QUEUED, confirmed_at=timezone.now()
+            status=ImportJob.Status.IMPORT_QUEUED, confirmed_at=timezone.now(), queued_at=timezone.now()
         )
         if not updated:
             raise ValidationError(
@@ -144,7 +145,7 @@ def template_job_create(*, user: User, municipality: Model | None) -> ImportJob:
     if not can_download_template(user):
         raise PermissionDenied
     with transaction.atomic():
-        job = ImportJob.objects.create(kind=ImportJob.Kind.TEMPLATE, user=user, municipality=municipality)
+        job = ImportJob.objects.create(kind=ImportJob.Kind.TEMPLATE, requested_by=user, municipality=municipality)
         transaction.on_commit(lambda: template_build_task.delay(job.pk))
     return job
 
@@ -171,42 +172,17 @@ def template_build(*, user: User, municipality: Model | None) -> ExportResult:
 # --------------------------------------------------------------------------------------------
 
 
-# Claims of one step (check or import) before a job that keeps killing its worker is failed instead of
-# being redelivered forever.
-MAX_ATTEMPTS = 3
-LOST_TOO_OFTEN = (
-    "Задание прервано: процесс обработки %(n)s раза завершался аварийно. Ничего не записано. "
-    "Повторите загрузку книги; если ошибка повторится, сообщите администратору (задание №%(id)s)."
-)
-
-
 def _claim(job_id: int, from_status: str, to_status: str, task_id: str = "") -> ImportJob | None:
-    """Move the job from `from_status` to `to_status` with a conditional UPDATE; None if it is not ours.
+    """Move the job from `from_status` to `to_status` for this run (core.jobs.job_claim); None if not ours.
 
-    A job in `to_status` under this very task id is a redelivery: the broker hands a message out again
-    only when the worker holding it is gone (a killed pool child, `reject_on_worker_lost`; a lost worker
-    process, after the Redis visibility timeout), so the earlier run is dead and this one takes over.
-    That is safe because the check never writes and the import writes its rows and the job's result in
-    one transaction, which a killed worker never committed. A different message, or a job already past
-    the step, is skipped. After MAX_ATTEMPTS claims of the step the job is failed with a message.
+    A redelivery of the same task id takes over the step its dead worker left in `to_status`. That is
+    safe because the check never writes and the import writes its rows and the job's result in one
+    transaction, which a killed worker never committed. After MAX_ATTEMPTS claims the job is failed.
     """
-    task_id = (task_id or "")[:64]
     jobs = ImportJob.objects.filter(pk=job_id)
-    claimed = jobs.filter(status=from_status).update(status=to_status, attempts=1, task_id=task_id)
-    if not claimed and task_id:
-        lost = jobs.filter(status=to_status, task_id=task_id)
-        claimed = lost.filter(attempts__lt=MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
-        if claimed:
-            logger.warning("Import job %s: task %s redelivered after its worker died, taking over", job_id, task_id)
-        elif lost.update(
-            status=ImportJob.Status.FAILED,
-            message=LOST_TOO_OFTEN % {"n": MAX_ATTEMPTS, "id": job_id},
-            finished_at=timezone.now(),
-        ):
-            logger.error("Import job %s lost its worker %s times; marked failed", job_id, MAX_ATTEMPTS)
-    if not claimed:
+    if not job_claim(jobs, task_id=task_id, from_status=from_status, to_status=to_status):
         return None
-    return ImportJob.objects.select_related("user").get(pk=job_id)
+    return jobs.select_related("requested_by").get()
 
 
 def _fail(job: ImportJob, message: str) -> None:
@@ -221,12 +197,12 @@ def import_job_check(job_id: int, task_id: str = "") -> None:
     job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, task_id)
     if job is None:
         return
-    if not can_import(job.user):
+    if not can_import(job.requested_by):
         _fail(job, _("У пользователя больше нет права импортировать данные."))
         return
     try:
         with job.file.open("rb") as fh:
-            result = run_import(fh, user=job.user, dry_run=True)
+            result = run_import(fh, user=job.requested_by, dry_run=True)
     except Exception:  # noqa: BLE001 - the job must end in a state the page can show
         logger.exception("Import check %s crashed", job_id)
         _fail(
@@ -253,13 +229,13 @@ def import_job_run(job_id: int, task_id: str = "") -> None:
     job = _claim(job_id, ImportJob.Status.IMPORT_QUEUED, ImportJob.Status.IMPORTING, task_id)
     if job is None:
         return
-    if not can_import(job.user):
+    if not can_import(job.requested_by):
         _fail(job, _("У пользователя больше нет права импортировать данные."))
         return
     try:
         with transaction.atomic():
             with job.file.open("rb") as fh:
-                result = run_import(fh, user=job.user, dry_run=False)
+                result = run_import(fh, user=job.requested_by, dry_run=False)
             _finish_import(job, result)
     except Exception:  # noqa: BLE001
         logger.exception("Import %s crashed", job_id)
@@ -288,12 +264,12 @@ def _finish_import(job: ImportJob, result: Any) -> None:
     )
 
 
-def template_job_build(job_id: int) -> None:
-    job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING)
+def template_job_build(job_id: int, task_id: str = "") -> None:
+    job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING, task_id)
     if job is None:
         return
     try:
-        name, _type, content = template_build(user=job.user, municipality=job.municipality)
+        name, _type, content = template_build(user=job.requested_by, municipality=job.municipality)
     except PermissionDenied:
         _fail(job, _("У пользователя больше нет права выгружать шаблон."))
         return
@@ -309,32 +285,18 @@ def template_job_build(job_id: int) -> None:
     job.save(update_fields=["output", "original_name", "size", "status", "finished_at"])
 
 
-# Acknowledged after the run; a pool child killed mid-run (OOM, SIGKILL) puts the message back for the
-# next child instead of losing it, and `_claim` lets that redelivery take the job over, bounded.
-@shared_task(
-    bind=True,
-    name="portal.import_check",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=600,
-    time_limit=660,
-)
+# Acknowledged after the run and requeued when the pool child is killed (core.jobs.job_task_options);
+# `_claim` lets that redelivery take the job over, bounded.
+@shared_task(name="portal.import_check", **job_task_options(ImportJob))
 def import_check_task(self, job_id: int) -> None:
     import_job_check(job_id, getattr(self.request, "id", None) or "")
 
 
-@shared_task(
-    bind=True,
-    name="portal.import_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=600,
-    time_limit=660,
-)
+@shared_task(name="portal.import_run", **job_task_options(ImportJob))
 def import_run_task(self, job_id: int) -> None:
     import_job_run(job_id, getattr(self.request, "id", None) or "")
 
 
-@shared_task(name="portal.template_build", acks_late=True, soft_time_limit=600, time_limit=660)
-def template_build_task(job_id: int) -> None:
-    template_job_build(job_id)
+@shared_task(name="portal.template_build", **job_task_options(ImportJob))
+def template_build_task(self, job_id: int) -> None:
+    template_job_build(job_id, getattr(self.request, "id", None) or "")

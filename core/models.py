@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .jobs import Job
 
 
 class User(AbstractUser):
@@ -124,7 +128,7 @@ def _export_output_path(instance: ImportJob, filename: str) -> str:
     return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
-class ImportJob(models.Model):
+class ImportJob(Job):
     """A web workbook import (upload → check → confirm → import) or a template build, as a job.
 
     The row is the audit record of the import: who, when, which file, what it found and did.
@@ -144,8 +148,21 @@ class ImportJob(models.Model):
         DONE = "done", _("выполнено")
         FAILED = "failed", _("не выполнено")
 
+    # Two runs, each claimed by its own task: the check (queued → checking) and the import (import_queued →
+    # importing); the user confirms in between.
+    WAITING = (Status.QUEUED, Status.IMPORT_QUEUED)
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+    RUNNING_STATUS = Status.IMPORTING
+    BADGES = {"done": "success", "checked": "primary", "invalid": "danger", "failed": "danger"}
+    LOST_MESSAGE = (
+        "Задание прервано: процесс обработки %(n)s раза завершался аварийно. Ничего не записано. "
+        "Повторите загрузку книги; если ошибка повторится, сообщите администратору (задание №%(id)s)."
+    )
+
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, default=Kind.IMPORT)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("пользователь"))
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("пользователь")
+    )
     status = models.CharField(_("состояние"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(_("файл"), upload_to=_import_upload_path, max_length=255, blank=True)
     original_name = models.CharField(_("имя файла"), max_length=255, blank=True)
@@ -161,34 +178,22 @@ class ImportJob(models.Model):
     )
     preview = models.JSONField(_("результат проверки"), default=dict, blank=True)
     result = models.JSONField(_("результат импорта"), default=dict, blank=True)
-    message = models.TextField(_("сообщение"), blank=True)
-    # Claims of the running step (check or import) by its Celery message; a redelivery after a killed
-    # worker takes the step over under the same task id, up to importing.MAX_ATTEMPTS.
-    attempts = models.PositiveSmallIntegerField(_("попыток выполнения"), default=0)
-    task_id = models.CharField(_("задача Celery"), max_length=64, blank=True)
     created_count = models.PositiveIntegerField(_("создано"), default=0)
     updated_count = models.PositiveIntegerField(_("изменено"), default=0)
     error_count = models.PositiveIntegerField(_("ошибок"), default=0)
     created_at = models.DateTimeField(_("загружен"), auto_now_add=True)
     checked_at = models.DateTimeField(_("проверен"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("подтверждён"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("завершён"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["preview", "result"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("импорт книги Excel")
         verbose_name_plural = _("импорт книг Excel")
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} №{self.pk}: {self.original_name}"
 
-    @property
-    def is_running(self) -> bool:
-        return self.status in (
-            self.Status.QUEUED,
-            self.Status.CHECKING,
-            self.Status.IMPORT_QUEUED,
-            self.Status.IMPORTING,
-        )
+    def extra_state(self) -> dict[str, Any]:
+        return {"errors": self.error_count, "created": self.created_count, "updated": self.updated_count}

@@ -6,11 +6,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.downloads import download_response
@@ -19,6 +18,7 @@ from core.forms import apply_service_errors, message_service_errors
 from . import importing
 from .exporters import XLSX_CONTENT_TYPE, export_response
 from .filters import ImportJobFilterSet
+from .jobs import job_status_view
 from .lists import list_page
 from .models import ImportJob
 
@@ -114,28 +114,13 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "changes": data.get("changes", []),
             "changes_more": max(data.get("changes_total", 0) - len(data.get("changes", [])), 0),
-            "can_confirm": job.status == ImportJob.Status.CHECKED and job.user_id == request.user.pk,
+            "can_confirm": job.status == ImportJob.Status.CHECKED and job.requested_by_id == request.user.pk,
         },
     )
 
 
-@login_required
-@require_GET
-@never_cache
-def import_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """Polled by the detail page while the job runs."""
-    job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk)
-    return JsonResponse(
-        {
-            "id": job.pk,
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "running": job.is_running,
-            "errors": job.error_count,
-            "created": job.created_count,
-            "updated": job.updated_count,
-        }
-    )
+# Polled by the detail page while the job runs (core.jobs: the same state for every job).
+import_status = job_status_view(importing.import_jobs_for)
 
 
 @login_required
@@ -143,7 +128,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.IMPORT)
     _require_import(request)
-    if job.user_id != request.user.pk:
+    if job.requested_by_id != request.user.pk:
         raise PermissionDenied
     try:
         importing.import_job_confirm(job=job, user=request.user)
@@ -167,7 +152,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
             job = importing.template_job_create(user=request.user, municipality=None)
             return redirect("portal:import-template-job", pk=job.pk)
         return export_response(importing.template_build(user=request.user, municipality=municipality))
-    jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.TEMPLATE, user=request.user)[:5]
+    jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.TEMPLATE, requested_by=request.user)[:5]
     return render(request, "portal/import_template.html", {"form": form, "jobs": jobs})
 
 

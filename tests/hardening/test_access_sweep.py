@@ -143,10 +143,10 @@ def world(db) -> World:
     o["job"] = version.job
     o["reference"], o["version"] = reference, version
     o["import"] = ImportJob.objects.create(
-        user=methodist, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.CHECKED, original_name="книга.xlsx"
+        requested_by=methodist, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.CHECKED, original_name="книга.xlsx"
     )
     template = ImportJob.objects.create(
-        user=methodist,
+        requested_by=methodist,
         kind=ImportJob.Kind.TEMPLATE,
         status=ImportJob.Status.DONE,
         municipality=w.municipality,

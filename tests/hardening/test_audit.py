@@ -129,7 +129,7 @@ def test_workbook_import_is_recorded_with_who_and_when(client, municipality, dja
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.created_count == 1
-    assert job.user == admin and job.original_name == "книга.xlsx"
+    assert job.requested_by == admin and job.original_name == "книга.xlsx"
     assert _recent(job.created_at) and _recent(job.confirmed_at) and _recent(job.finished_at)
     # the rows it wrote carry the importing user too
     school = School.objects.get(code="N1")

@@ -188,7 +188,9 @@ def test_import_crash_marks_the_job_failed_with_a_visible_message(client, monkey
     from core.models import ImportJob
 
     admin = f.user_with_role("admin")
-    job = ImportJob(user=admin, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.QUEUED, original_name="книга.xlsx")
+    job = ImportJob(
+        requested_by=admin, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.QUEUED, original_name="книга.xlsx"
+    )
     job.file.save("k.xlsx", ContentFile(b"PK\x03\x04"), save=False)
     job.save()
 

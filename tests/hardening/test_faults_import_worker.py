@@ -44,7 +44,7 @@ def _job(status: str, municipality, **fields):
     from core.models import ImportJob
 
     job = ImportJob(
-        user=f.user_with_role("admin"),
+        requested_by=f.user_with_role("admin"),
         kind=ImportJob.Kind.IMPORT,
         status=status,
         original_name="книга.xlsx",
@@ -114,7 +114,7 @@ def test_a_job_that_keeps_killing_its_worker_is_failed_with_a_message_on_its_pag
     assert _claim(job.pk, from_status, to_status, "task-a") is None
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.FAILED
 
-    client.force_login(job.user)
+    client.force_login(job.requested_by)
     page = client.get(reverse("portal:import-detail", args=[job.pk])).content.decode()
     assert expected in page
 

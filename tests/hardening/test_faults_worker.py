@@ -126,7 +126,10 @@ def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_s
     admin = f.user_with_role("admin")
     data = make_workbook({"ОО": [OO_HEADER, ["N1", "МОУ «Новая СОШ»", municipality.code, "СОШ", "", 10, 100, "нет"]]})
     job = ImportJob(
-        user=admin, kind=ImportJob.Kind.IMPORT, status=ImportJob.Status.IMPORT_QUEUED, original_name="книга.xlsx"
+        requested_by=admin,
+        kind=ImportJob.Kind.IMPORT,
+        status=ImportJob.Status.IMPORT_QUEUED,
+        original_name="книга.xlsx",
     )
     job.file.save("k.xlsx", ContentFile(data), save=False)
     job.save()
@@ -158,7 +161,7 @@ def test_template_build_crash_is_failed_with_a_visible_message(client, monkeypat
     from core.models import ImportJob
 
     admin = f.user_with_role("admin")
-    job = ImportJob.objects.create(user=admin, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.QUEUED)
+    job = ImportJob.objects.create(requested_by=admin, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.QUEUED)
 
     def crash(**kwargs):
         raise OSError("disk full")
