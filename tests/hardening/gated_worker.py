@@ -9,6 +9,9 @@ test can SIGKILL it at a known point of the render. Every later render passes st
 Likewise `core.workbook.runner._run_sheet`: when a real (not dry-run) import has written its first
 sheet, inside its still open transaction, and `$PORTAL_FAULT_GATE_DIR/import-held` does not exist
 yet, the child writes its pid there and waits. Every later sheet and import passes straight through.
+And `roadmaps.services.exports.report_lines_export`: when the first export has written the head of its
+sheet into the partial file (its first progress report) and `$PORTAL_FAULT_GATE_DIR/export-held` does
+not exist yet, the child writes its pid there and waits.
 Nothing of this is imported by the portal itself: production code carries no test hook.
 """
 
@@ -78,3 +81,22 @@ def _hold_the_first_import(**_kwargs) -> None:
             _hold_once(gate / "import-held")
 
     runner._run_sheet = run_sheet
+
+
+@worker_process_init.connect
+def _hold_the_first_export(**_kwargs) -> None:
+    from roadmaps.services import exports
+
+    gate = Path(os.environ["PORTAL_FAULT_GATE_DIR"])
+    original = exports.report_lines_export
+
+    def report_lines_export(**kwargs):
+        progress = kwargs.get("progress") or (lambda done: None)
+
+        def held(done: int) -> None:
+            progress(done)
+            _hold_once(gate / "export-held")
+
+        return original(**{**kwargs, "progress": held})
+
+    exports.report_lines_export = report_lines_export
