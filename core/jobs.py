@@ -214,7 +214,7 @@ def job_claim(
     if task_id:
         lost |= Q(status=to_status, task_id=task_id)
     if jobs.filter(lost, attempts__lt=MAX_ATTEMPTS).update(attempts=F("attempts") + 1, **started):
-        logger.warning("%s %s: run %s taken over after its worker died", model.__name__, jobs.query, task_id)
+        logger.warning("%s: run %s taken over after its worker died", model.__name__, task_id or "(past its limit)")
         return True
     for pk in jobs.filter(lost, attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True):
         model.objects.filter(pk=pk).update(

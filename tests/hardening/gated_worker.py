@@ -10,7 +10,7 @@ Likewise `core.workbook.runner._run_sheet`: when a real (not dry-run) import has
 sheet, inside its still open transaction, and `$PORTAL_FAULT_GATE_DIR/import-held` does not exist
 yet, the child writes its pid there and waits. Every later sheet and import passes straight through.
 And `roadmaps.services.exports.report_lines_export`: when the first export has written the head of its
-sheet into the partial file (its first progress report) and `$PORTAL_FAULT_GATE_DIR/export-held` does
+sheet (its first progress report) and `$PORTAL_FAULT_GATE_DIR/export-held` does
 not exist yet, the child writes its pid there and waits.
 Nothing of this is imported by the portal itself: production code carries no test hook.
 """

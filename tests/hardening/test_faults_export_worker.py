@@ -2,12 +2,12 @@
 writes the file once, whole.
 
 - Killed worker: a real `celery worker --pool=prefork --concurrency=1` (tests/hardening/gated_worker.py:
-  the production app, with the first export held once the head of its sheet is in the partial file)
+  the production app, with the first export held once the head of its sheet is written)
   builds an export requested through Redis; the test SIGKILLs the pool child that is writing. Celery
   requeues the message (`acks_late` + `reject_on_worker_lost` on report_export_task, as on every job
   task: core.jobs.job_task_options), a new child takes it, `job_claim` lets the redelivery of the same
   task id take over the job the dead child left «формируется», and the file, whose name is the job's
-  own, is written again over the partial one: one whole file, nothing left behind.
+  own, is written by the second run only: one whole file, nothing left behind.
 """
 
 from __future__ import annotations
@@ -20,18 +20,13 @@ import time
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import wait_until
 from tests.hardening.test_faults_worker import (  # noqa: F401 - the worker fixtures are used by name
     _gated_worker_process,
+    _held_pid,
     _parent_of,
-    _wait,
     gated_worker,
 )
-
-
-def _held_export_pid(gate) -> int | None:
-    held = gate / "export-held"
-    text = held.read_text() if held.exists() else ""
-    return int(text) if text.strip().isdigit() else None
 
 
 @pytest.mark.postgres
@@ -64,20 +59,20 @@ def _kill_mid_export_and_recover(job, spec, worker) -> None:
     from roadmaps.models import ReportExportJob, export_output_path
     from roadmaps.tasks import report_export_task
 
-    pid = _wait(lambda: _held_export_pid(worker.gate), seconds=30, what="no export started", worker=worker)
+    pid = wait_until(lambda: _held_pid(worker.gate, "export-held"), seconds=30, what="no export started", worker=worker)
     job = ReportExportJob.objects.get(pk=job.pk)
     assert (job.status, job.attempts, job.progress_total) == ("running", 1, spec.lines), job.message
     first_task = job.task_id
     assert first_task
     target = settings.MEDIA_ROOT / export_output_path(job, job.filename)
     partial = target.with_name(f".{target.name}.part")
-    assert partial.exists() and not target.exists()  # held in the middle of writing the file
+    assert not target.exists()  # held in the middle of writing the file
     assert pid != worker.process.pid and _parent_of(pid) == worker.process.pid
 
     os.kill(pid, signal.SIGKILL)
     killed_at = time.monotonic()
 
-    job = _wait(
+    job = wait_until(
         lambda: (j := ReportExportJob.objects.get(pk=job.pk)).status in ("done", "failed") and j,
         seconds=60,
         what="the export did not finish after the kill",

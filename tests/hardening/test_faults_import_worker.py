@@ -27,6 +27,7 @@ from tests.conftest import wait_until
 from tests.fixtures.workbooks import make_workbook
 from tests.hardening.test_faults_worker import (  # noqa: F401 - the worker fixtures are used by name
     _gated_worker_process,
+    _held_pid,
     _parent_of,
     gated_worker,
 )
@@ -132,12 +133,6 @@ def test_a_message_without_a_task_id_never_takes_over_a_running_job(municipality
 # --- A real worker, killed in the middle of the import -----------------------------------------------------
 
 
-def _held_import_pid(gate) -> int | None:
-    held = gate / "import-held"
-    text = held.read_text() if held.exists() else ""
-    return int(text) if text.strip().isdigit() else None
-
-
 @pytest.mark.postgres
 @pytest.mark.worker
 def test_pool_child_killed_mid_import_the_job_runs_again_and_writes_each_row_once(gated_worker, settings):  # noqa: F811
@@ -178,7 +173,7 @@ def _kill_mid_import_and_recover(job, admin, municipality, worker) -> None:
     assert job.created_count == len(CODES) and job.attempts == 1
     import_job_confirm(job=job, user=admin)  # the import is queued on commit
 
-    pid = wait_until(lambda: _held_import_pid(worker.gate), seconds=30, what="no import started", worker=worker)
+    pid = wait_until(lambda: _held_pid(worker.gate, "import-held"), seconds=30, what="no import started", worker=worker)
     job = ImportJob.objects.get(pk=job.pk)
     assert (job.status, job.attempts) == ("importing", 1)
     first_task = job.task_id

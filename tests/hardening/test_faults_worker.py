@@ -230,8 +230,9 @@ def gated_worker(catalogues, transactional_db, _gated_worker_process) -> Iterato
     app.conf.task_always_eager, app.conf.task_default_queue = previous
 
 
-def _held_pid(gate: Path) -> int | None:
-    text = (gate / "held").read_text() if (gate / "held").exists() else ""
+def _held_pid(gate: Path, name: str = "held") -> int | None:
+    """The pid a gated pool child wrote to `gate/name` when it stopped to be killed (gated_worker.py)."""
+    text = (gate / name).read_text() if (gate / name).exists() else ""
     return int(text) if text.strip().isdigit() else None
 
 
