@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exporters import ExportResult
-from .jobs import MAX_ATTEMPTS, job_claim, job_task_options  # noqa: F401 - MAX_ATTEMPTS: the base's bound
+from .jobs import MAX_ATTEMPTS, job_claim, job_task_options, retry_if_transient  # noqa: F401 - MAX_ATTEMPTS: the base's bound
 from .models import ImportJob, Role, User
 from .organisations import organisations
 from .scope import has_role
@@ -192,7 +192,7 @@ def _fail(job: ImportJob, message: str) -> None:
     job.save(update_fields=["status", "message", "finished_at"])
 
 
-def import_job_check(job_id: int, task_id: str = "") -> None:
+def import_job_check(job_id: int, task_id: str = "", task: Any = None) -> None:
     """Dry-run the stored workbook and keep what it would change, or its errors."""
     job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, task_id)
     if job is None:
@@ -203,7 +203,8 @@ def import_job_check(job_id: int, task_id: str = "") -> None:
     try:
         with job.file.open("rb") as fh:
             result = run_import(fh, user=job.requested_by, dry_run=True)
-    except Exception:  # noqa: BLE001 - the job must end in a state the page can show
+    except Exception as exc:  # noqa: BLE001 - the job must end in a state the page can show
+        retry_if_transient(task, exc)
         logger.exception("Import check %s crashed", job_id)
         _fail(
             job, _("Внутренняя ошибка при проверке файла. Сообщите администратору (задание №%(id)s).") % {"id": job_id}
@@ -219,7 +220,7 @@ def import_job_check(job_id: int, task_id: str = "") -> None:
     job.save(update_fields=["preview", "error_count", "created_count", "updated_count", "checked_at", "status"])
 
 
-def import_job_run(job_id: int, task_id: str = "") -> None:
+def import_job_run(job_id: int, task_id: str = "", task: Any = None) -> None:
     """Import the confirmed workbook for real (all or nothing).
 
     The rows and the job's result are committed together: a worker killed anywhere before that
@@ -237,7 +238,8 @@ def import_job_run(job_id: int, task_id: str = "") -> None:
             with job.file.open("rb") as fh:
                 result = run_import(fh, user=job.requested_by, dry_run=False)
             _finish_import(job, result)
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
+        retry_if_transient(task, exc)
         logger.exception("Import %s crashed", job_id)
         _fail(
             job,
@@ -264,7 +266,7 @@ def _finish_import(job: ImportJob, result: Any) -> None:
     )
 
 
-def template_job_build(job_id: int, task_id: str = "") -> None:
+def template_job_build(job_id: int, task_id: str = "", task: Any = None) -> None:
     job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING, task_id)
     if job is None:
         return
@@ -273,7 +275,8 @@ def template_job_build(job_id: int, task_id: str = "") -> None:
     except PermissionDenied:
         _fail(job, _("У пользователя больше нет права выгружать шаблон."))
         return
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
+        retry_if_transient(task, exc)
         logger.exception("Template build %s crashed", job_id)
         _fail(job, _("Внутренняя ошибка при формировании шаблона (задание №%(id)s).") % {"id": job_id})
         return
@@ -289,14 +292,14 @@ def template_job_build(job_id: int, task_id: str = "") -> None:
 # `_claim` lets that redelivery take the job over, bounded.
 @shared_task(name="portal.import_check", **job_task_options(ImportJob))
 def import_check_task(self, job_id: int) -> None:
-    import_job_check(job_id, getattr(self.request, "id", None) or "")
+    import_job_check(job_id, getattr(self.request, "id", None) or "", task=self)
 
 
 @shared_task(name="portal.import_run", **job_task_options(ImportJob))
 def import_run_task(self, job_id: int) -> None:
-    import_job_run(job_id, getattr(self.request, "id", None) or "")
+    import_job_run(job_id, getattr(self.request, "id", None) or "", task=self)
 
 
 @shared_task(name="portal.template_build", **job_task_options(ImportJob))
 def template_build_task(self, job_id: int) -> None:
-    template_job_build(job_id, getattr(self.request, "id", None) or "")
+    template_job_build(job_id, getattr(self.request, "id", None) or "", task=self)

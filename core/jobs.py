@@ -248,8 +248,10 @@ def retry_if_transient(task: Any, exc: BaseException) -> None:
     The retry carries the same task id, so `job_claim` takes it as a redelivery and counts the attempt.
     """
     request = getattr(task, "request", None)
-    if not isinstance(exc, TRANSIENT_ERRORS) or request is None or getattr(request, "is_eager", False):
+    if not isinstance(exc, TRANSIENT_ERRORS) or request is None:
         return
+    if getattr(request, "is_eager", False) or getattr(request, "called_directly", False):
+        return  # run in-process: nothing would deliver the retry
     retries = request.retries or 0
     if retries >= MAX_ATTEMPTS - 1:
         return

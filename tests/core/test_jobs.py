@@ -114,11 +114,12 @@ def test_progress_and_the_polled_state_are_the_same_for_every_job(job):
     assert (job.progress_done, job.percent, job.badge) == (4, 100, "success")
 
 
-def _task(retries: int, *, eager: bool = False):
+def _task(retries: int, *, eager: bool = False, direct: bool = False):
     def retry(exc, countdown, max_retries):
         return Retry(exc=exc, when=countdown)
 
-    return SimpleNamespace(request=SimpleNamespace(retries=retries, is_eager=eager), retry=retry)
+    request = SimpleNamespace(retries=retries, is_eager=eager, called_directly=direct)
+    return SimpleNamespace(request=request, retry=retry)
 
 
 def test_only_transient_errors_are_retried_and_only_while_attempts_are_left():
@@ -127,6 +128,7 @@ def test_only_transient_errors_are_retried_and_only_while_attempts_are_left():
     jobs.retry_if_transient(_task(0), ValueError("a bug"))  # not transient: the caller fails the job
     jobs.retry_if_transient(_task(jobs.MAX_ATTEMPTS - 1), OperationalError("again"))  # retries used up
     jobs.retry_if_transient(_task(0, eager=True), OperationalError("in-process run"))
+    jobs.retry_if_transient(_task(0, direct=True), OperationalError("called as a function"))
     jobs.retry_if_transient(None, OperationalError("no task"))
 
 
