@@ -1,16 +1,12 @@
-"""RenderJob on the job base: progress as done/total, who requested it, the common field types."""
+"""RenderJob on the job base: progress as done/total, who requested it, the common field types.
+
+Who requested the existing renders is filled in by the next migration: on PostgreSQL, rows must not be
+updated in the transaction that still has to create the new foreign key's index."""
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
-
-
-def requested_by_from_version(apps, schema_editor):
-    """A render is requested by whoever generated its version."""
-    RenderJob = apps.get_model("reports", "RenderJob")
-    for job in RenderJob.objects.filter(version__created_by__isnull=False).select_related("version"):
-        RenderJob.objects.filter(pk=job.pk).update(requested_by_id=job.version.created_by_id)
 
 
 class Migration(migrations.Migration):
@@ -74,5 +70,4 @@ class Migration(migrations.Migration):
             name='task_id',
             field=models.CharField(blank=True, max_length=64, verbose_name='задача Celery'),
         ),
-        migrations.RunPython(requested_by_from_version, migrations.RunPython.noop),
     ]
