@@ -161,7 +161,7 @@ def test_coordinator_lists_only_the_users_of_the_region(client, coordinator, sch
 def test_import_list_pages_filters_and_sorts(client, admin_user, methodist, django_assert_max_num_queries):
     for i in range(30):
         ImportJob.objects.create(
-            user=methodist, original_name=f"kniga-{i:02d}.xlsx", status="done" if i % 2 else "failed"
+            requested_by=methodist, original_name=f"kniga-{i:02d}.xlsx", status="done" if i % 2 else "failed"
         )
     client.force_login(admin_user)
     url = reverse("portal:import-list")
@@ -178,7 +178,7 @@ def test_import_list_pages_filters_and_sorts(client, admin_user, methodist, djan
 
 
 def test_import_list_shows_a_coordinator_only_their_own_jobs(client, methodist, coordinator):
-    ImportJob.objects.create(user=methodist, original_name="chuzhaya.xlsx")
-    own = ImportJob.objects.create(user=coordinator, original_name="svoya.xlsx")
+    ImportJob.objects.create(requested_by=methodist, original_name="chuzhaya.xlsx")
+    own = ImportJob.objects.create(requested_by=coordinator, original_name="svoya.xlsx")
     client.force_login(coordinator)
     assert list(client.get(reverse("portal:import-list")).context["page"].object_list) == [own]
