@@ -13,7 +13,7 @@ def queued_when_created(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0006_transition_action_choices'),
+        ('roadmaps', '0009_transition_action_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,7 +13,7 @@ def queued_when_created_or_confirmed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0004_import_job_attempts'),
+        ('portal', '0005_membership_protect'),
         ('schools', '0002_risk_factors'),
     ]
 

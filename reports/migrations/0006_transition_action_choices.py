@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_version_frozen_document'),
+        ('reports', '0005_reference_lock_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

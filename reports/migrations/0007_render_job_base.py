@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_transition_action_choices'),
+        ('reports', '0006_transition_action_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

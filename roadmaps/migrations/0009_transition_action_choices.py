@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0005_report_export_job'),
+        ('roadmaps', '0008_protect_history'),
     ]
 
     operations = [

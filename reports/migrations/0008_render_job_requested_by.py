@@ -11,6 +11,6 @@ def requested_by_from_version(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0006_render_job_base")]
+    dependencies = [("reports", "0007_render_job_base")]
 
     operations = [migrations.RunPython(requested_by_from_version, migrations.RunPython.noop)]
