@@ -18,7 +18,10 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from tests import factories as f
-from tests.hardening.test_access_sweep import REGISTRY, World, walk, world  # noqa: F401 — the world fixture
+from tests.hardening import test_access_sweep
+from tests.hardening.test_access_sweep import REGISTRY, World, walk
+
+world = test_access_sweep.world  # the access sweep's world of school A, as a fixture here too
 
 HOSTILE = (
     "9" * 30,
@@ -65,7 +68,11 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._current = {"method": (a.get("method") or "get").lower(), "action": a.get("action") or "", "fields": {}}
+            self._current = {
+                "method": (a.get("method") or "get").lower(),
+                "action": a.get("action") or "",
+                "fields": {},
+            }
             self.forms.append(self._current)
         elif self._current is None or not a.get("name"):
             return
