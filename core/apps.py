@@ -13,6 +13,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Портал"
 
     def ready(self) -> None:
+        # Ids beyond the database's integer range find nothing (core/lookups.py).
+        from . import lookups
+
+        lookups.register()
         # Every app's dashboard, navigation, school_card, importers and demo modules: an import error
         # in one of them stops the start-up here instead of silently dropping its contribution.
         from .registry import autodiscover

@@ -111,6 +111,24 @@ def test_campaign_create_rejects_scope_of_another_municipality(client, methodist
     assert not Campaign.objects.filter(name="Чужой").exists()
 
 
+def test_campaign_create_refuses_an_indicator_id_beyond_the_range(client, methodist, municipality):
+    data = {
+        "name": "Мониторинг ПК",
+        "area": f"municipality:{municipality.code}",
+        "period_from": "01.09.2020",
+        "period_to": "30.06.2021",
+        "deadline": "06.07.2021",
+        "indicators": ["9" * 30],
+        "schools": ["9" * 30],
+    }
+    response = _post(client, methodist, reverse("monitoring:campaign-create"), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["indicators"] == [f"Выберите корректный вариант. {'9' * 30} нет среди допустимых значений."]
+    assert errors["schools"] == [f"Выберите корректный вариант. {'9' * 30} нет среди допустимых значений."]
+    assert not Campaign.objects.exists()
+
+
 def test_campaign_create_permissions(client, director, head, methodist):
     url = reverse("monitoring:campaign-create")
     assert _get(client, methodist, url).status_code == 200
@@ -153,6 +171,9 @@ def test_director_enters_values_with_denominator_default(client, campaign, direc
         ("contest_participants", "-1", "", "не может быть отрицательным"),
         ("contest_participants", "1,5", "", "нужно целое число"),
         ("teachers_trained", "3", "0", "знаменатель должен быть больше нуля"),
+        ("teachers_trained", "3", "18", "«Из»: 18 больше, чем число педагогов ОО (17)"),
+        ("teachers_trained", "3", "9" * 30, "«Из»: не больше 1000000"),
+        ("contest_participants", "1000001", "", "не больше 1000000, указано 1000001"),
     ],
 )
 def test_entry_rejects_bad_values_naming_the_field(
