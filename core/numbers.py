@@ -29,7 +29,7 @@ def format_number(value: Decimal | int | float | None, empty: str = "–") -> st
     if value is None:
         return empty
     d = Decimal(str(value))
-    d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+    d = d.to_integral_value() if d == d.to_integral_value() else d.normalize()  # no quantize: 30 digits overflow it
     return f"{d:f}".replace(".", ",")
 
 

@@ -105,8 +105,10 @@ def indicator_value_clean(
     if indicator.kind == IndicatorKind.COUNT:
         return Decimal(check_count(value, label)), None
     if indicator.kind == IndicatorKind.RATIO:
+        pupils = indicator.denominator_default == "pupils"
+        size = school.pupils_count if pupils else school.teachers_count
         if denominator is None:
-            denominator = school.pupils_count if indicator.denominator_default == "pupils" else school.teachers_count
+            denominator = size
             den_label = (
                 "Из (по умолчанию — число обучающихся ОО)"
                 if indicator.denominator_default == "pupils"
@@ -114,7 +116,8 @@ def indicator_value_clean(
             )
         else:
             den_label = "Из"
-        num, den = check_ratio(value, denominator, label, den_label)
+        size_label = "число обучающихся ОО" if pupils else "число педагогов ОО"
+        num, den = check_ratio(value, denominator, label, den_label, size=size, size_label=size_label)
         return Decimal(num), den
     return check_average(value, indicator.procedure, label), None
 
