@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
@@ -7,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import parse_period
+from core.calendar import FIRST_ACADEMIC_YEAR, academic_year_bounds, date_text, last_academic_year, parse_period
 
 DATE_INPUT_ATTRS = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
 
@@ -28,9 +31,36 @@ def date_error_messages(label) -> dict[str, str]:
     }
 
 
-def date_field(label, *, required: bool = True, help_text: str = "", attrs: dict | None = None) -> forms.DateField:
-    """A form date field typed as ДД.ММ.ГГГГ (ISO 2021-09-01 from links is accepted too)."""
-    return forms.DateField(
+def date_range() -> tuple[dt.date, dt.date]:
+    """The dates any form accepts: from the first day of the first academic year (01.09.2015) to the last
+    day of the last one (next year's, see core.calendar); a form narrows it to the period a date belongs to."""
+    return academic_year_bounds(FIRST_ACADEMIC_YEAR)[0], academic_year_bounds(last_academic_year())[1]
+
+
+def check_date_in_range(value: dt.date | None, label) -> None:
+    """Raise, naming the field, for a date outside `date_range()` (01.01.0001 or 31.12.2999 are typos)."""
+    if value is None:
+        return
+    first, last = date_range()
+    if not first <= value <= last:
+        raise ValidationError(
+            _("Дата в поле «%(field)s» должна быть от %(first)s до %(last)s.")
+            % {"field": label, "first": date_text(first), "last": date_text(last)},
+            code="date_range",
+        )
+
+
+class DateField(forms.DateField):
+    """A date typed as ДД.ММ.ГГГГ (ISO 2021-09-01 from links is accepted too), within `date_range()`."""
+
+    def validate(self, value):
+        super().validate(value)
+        check_date_in_range(value, self.label)
+
+
+def date_field(label, *, required: bool = True, help_text: str = "", attrs: dict | None = None) -> DateField:
+    """A form date field typed as ДД.ММ.ГГГГ, with messages naming the field."""
+    return DateField(
         label=label,
         required=required,
         widget=DateInput(attrs),
@@ -48,11 +78,13 @@ class PeriodField(forms.CharField):
 
 
 def use_text_dates(form: forms.BaseForm, attrs: dict | None = None) -> None:
-    """Give every date field of a (model) form the ДД.ММ.ГГГГ widget and messages naming the field."""
+    """Give every date field of a (model) form the ДД.ММ.ГГГГ widget, messages naming the field and the
+    bounds of `date_range()`."""
     for field in form.fields.values():
         if isinstance(field, forms.DateField):
             field.widget = DateInput({**field.widget.attrs, **(attrs or {})})
             field.error_messages.update(date_error_messages(field.label))
+            field.validators.append(functools.partial(check_date_in_range, label=field.label))
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> bool:

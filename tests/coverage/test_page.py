@@ -122,6 +122,15 @@ def test_bad_period_is_a_400_with_a_message(client, methodist, municipality):
     assert "дата окончания периода раньше даты начала" in response.content.decode()
 
 
+def test_period_of_year_one_is_a_400_naming_the_field(client, methodist, municipality):
+    client.force_login(methodist)
+    response = client.get(_url("coverage:page", municipality, date_from="01.01.0001", date_to="31.12.2999"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Дата в поле «Период с» должна быть от 01.09.2015" in body
+    assert "Дата в поле «по» должна быть от 01.09.2015" in body
+
+
 def test_snapshot_is_reused_while_fresh_and_stale_after_a_change(covered, municipality):
     scope = Scope("municipality", municipality.code)
     first = coverage_snapshot_store(scope=scope, date_from=D1, date_to=D2)
