@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 
 from tests import factories as f
 from tests.hardening import test_access_sweep
@@ -54,6 +54,7 @@ COMMON_PARAMETERS = (
 # Routes whose handling ends the session or would lock the sweep's users out.
 SKIPPED = {"portal:logout"}
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+LOGIN_PATH = reverse_lazy("portal:login")
 
 
 class _Forms(HTMLParser):
@@ -149,6 +150,8 @@ def test_no_hostile_value_gets_a_server_error(client, world, name):
             client.force_login(user)
         page = client.get(url)
         _check(page, f"GET {url} as {role}", failures)
+        if user is None and page.status_code == 302 and page.url.startswith(str(LOGIN_PATH)):
+            continue  # login_required answers before the view reads anything: no value can reach it
         forms = _forms_of(page)
         for value in HOSTILE:
             _check(client.get(url, dict.fromkeys(COMMON_PARAMETERS, value)), f"GET ?…={value[:12]} as {role}", failures)
