@@ -231,7 +231,7 @@ def test_sign_form_shows_the_date_error_on_the_date_field(client, sent, head):
             "kind": "approve",
             "position": "Министр просвещения РФ",
             "name": "С.С. Кравцов",
-            "signed_on": "01.01.1900",
+            "signed_on": "01.01.2020",
             "outgoing_number": "1",
             "version": sent.version,
         },
