@@ -67,7 +67,7 @@ CERTIFICATION_VOIDED = _("Заверение снято: отчёт изменё
 def certification_void(*, report: QuarterlyReport, user: User | None, what: str) -> ReportTransition | None:
     """A certified report changed (`what`: returned, reopened, edited, resubmitted): the curator's
     certification no longer covers it, so it is removed and the removal recorded in the history."""
-    locked = QuarterlyReport.objects.select_for_update().select_related("certified_by").get(pk=report.pk)
+    locked = QuarterlyReport.objects.select_for_update(of=("self",)).select_related("certified_by").get(pk=report.pk)
     if locked.certified_at is None:
         return None
     comment = _("%(voided)s куратором %(who)s %(when)s: %(what)s.") % {
