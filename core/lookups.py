@@ -8,7 +8,7 @@ PostgreSQL raises NumericValueOutOfRange for one beyond its column. Django (5.x)
 services — treats an out-of-range id as an id nobody has. A model choice field thus refuses it with its
 usual «Выберите корректный вариант» and a URL id beyond the range is a 404, on both databases.
 
-Registered once by `core.apps.CoreConfig.ready`; see docs/architecture.md («Враждебный ввод»).
+Registered once by `core.apps.CoreConfig.ready`; see docs/architecture.md («Hostile input»).
 """
 
 from __future__ import annotations
