@@ -1,5 +1,7 @@
-"""Everything that writes references (see references.py) and runs their rendering jobs (jobs.py)."""
+"""Everything that writes references: their text (lifecycle.py, narrative.py), versions (generation.py),
+sign-off (signoff.py), the marks each write leaves (records.py) and the rendering jobs (jobs.py)."""
 
+from .generation import reference_generate
 from .jobs import (
     HARD_TIME_LIMIT,
     SOFT_TIME_LIMIT,
@@ -13,20 +15,9 @@ from .jobs import (
     signature_of,
     version_render,
 )
-from .references import (
-    NARRATIVE_FIELDS,
-    default_narrative,
-    narrative_of,
-    new_code,
-    reference_create,
-    reference_generate,
-    reference_redraft,
-    reference_return,
-    reference_send,
-    reference_sign,
-    reference_update,
-    signer_position,
-)
+from .lifecycle import reference_create, reference_redraft, reference_update
+from .narrative import NARRATIVE_FIELDS, default_narrative, narrative_of, new_code
+from .signoff import reference_return, reference_send, reference_sign, signer_position
 
 __all__ = [
     "HARD_TIME_LIMIT",
