@@ -1,11 +1,13 @@
-"""Reads of accounts, scoped to the asking user."""
+"""Reads of the core, scoped to the asking user: accounts, import jobs and the import template's scope."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
-from .models import Membership, Role, User
-from .scope import is_admin, memberships
+from .models import ImportJob, Membership, Role, User
+from .organisations import organisations
+from .permissions import TEMPLATE_ROLES
+from .scope import has_role, is_admin, memberships
 
 
 def users_for(user: User) -> QuerySet[User]:
@@ -25,3 +27,29 @@ def users_for(user: User) -> QuerySet[User]:
         | Q(memberships__school__municipality__region_id__in=region_ids)
         | Q(curated_schools__school__municipality__region_id__in=region_ids)
     ).distinct()
+
+
+def import_jobs_for(user: User) -> QuerySet[ImportJob]:
+    """The jobs this user may see: their own; an admin sees everyone's."""
+    qs = ImportJob.objects.select_related("requested_by", "municipality")
+    if has_role(user, Role.ADMIN):
+        return qs
+    return qs.filter(requested_by=user)
+
+
+def template_municipalities_for(user: User) -> QuerySet:
+    """The municipalities whose template this user may download."""
+    return (
+        organisations()
+        .municipalities(user, roles=TEMPLATE_ROLES)
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
+
+
+def template_schools_for(user: User, municipality: Model | None) -> QuerySet:
+    """The schools of a template: the user's, in this municipality (or in all of theirs)."""
+    qs = organisations().schools(user, roles=TEMPLATE_ROLES).active()  # archived schools: no new work
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.downloads import download_response
 from core.forms import apply_service_errors, message_service_errors
 
-from . import importing
+from . import permissions, selectors, services
 from .exporters import XLSX_CONTENT_TYPE, export_response
 from .filters import ImportJobFilterSet
 from .jobs import job_status_view
@@ -36,7 +36,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            importing.validate_upload(upload)
+            services.validate_upload(upload)
         except ValidationError as exc:
             apply_service_errors(self, exc)
         return upload
@@ -52,13 +52,13 @@ class TemplateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = importing.template_municipalities_for(user)
+        self.fields["municipality"].queryset = selectors.template_municipalities_for(user)
         if self.fields["municipality"].queryset.count() == 1:
             self.fields["municipality"].empty_label = None
 
 
 def _require_import(request: HttpRequest) -> None:
-    if not importing.can_import(request.user):
+    if not permissions.can_import(request.user):
         raise PermissionDenied
 
 
@@ -71,7 +71,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                job = importing.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+                job = services.import_job_create(user=request.user, upload=form.cleaned_data["file"])
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -80,7 +80,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         form = UploadForm()
     filterset = ImportJobFilterSet(
         request.GET,
-        queryset=importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.IMPORT),
+        queryset=selectors.import_jobs_for(request.user).filter(kind=ImportJob.Kind.IMPORT),
         request=request,
     )
     listing = list_page(request, filterset)
@@ -95,9 +95,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress, then the preview (counts, changes, row-numbered errors) or the result."""
-    job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk)
+    job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
     if job.kind == ImportJob.Kind.TEMPLATE:
-        if not importing.can_download_template(request.user):
+        if not permissions.can_download_template(request.user):
             raise PermissionDenied
         return render(request, "portal/import_template_job.html", {"job": job})
     _require_import(request)
@@ -120,18 +120,18 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Polled by the detail page while the job runs (core.jobs: the same state for every job).
-import_status = job_status_view(importing.import_jobs_for)
+import_status = job_status_view(selectors.import_jobs_for)
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(importing.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.IMPORT)
+    job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.IMPORT)
     _require_import(request)
     if job.requested_by_id != request.user.pk:
         raise PermissionDenied
     try:
-        importing.import_job_confirm(job=job, user=request.user)
+        services.import_job_confirm(job=job, user=request.user)
     except ValidationError as exc:
         message_service_errors(request, exc)
     return redirect("portal:import-detail", pk=job.pk)
@@ -141,7 +141,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_download(request: HttpRequest) -> HttpResponse:
     """The import template: one municipality is built right away, a whole region as a job."""
-    if not importing.can_download_template(request.user):
+    if not permissions.can_download_template(request.user):
         raise PermissionDenied
     form = TemplateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -149,10 +149,10 @@ def template_download(request: HttpRequest) -> HttpResponse:
         if municipality is None and form.fields["municipality"].queryset.count() == 1:
             municipality = form.fields["municipality"].queryset.get()
         if municipality is None:
-            job = importing.template_job_create(user=request.user, municipality=None)
+            job = services.template_job_create(user=request.user, municipality=None)
             return redirect("portal:import-template-job", pk=job.pk)
-        return export_response(importing.template_build(user=request.user, municipality=municipality))
-    jobs = importing.import_jobs_for(request.user).filter(kind=ImportJob.Kind.TEMPLATE, requested_by=request.user)[:5]
+        return export_response(services.template_build(user=request.user, municipality=municipality))
+    jobs = selectors.import_jobs_for(request.user).filter(kind=ImportJob.Kind.TEMPLATE, requested_by=request.user)[:5]
     return render(request, "portal/import_template.html", {"form": form, "jobs": jobs})
 
 
@@ -160,9 +160,9 @@ def template_download(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
-        importing.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.DONE
+        selectors.import_jobs_for(request.user), pk=pk, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.DONE
     )
-    if not importing.can_download_template(request.user) or not job.output:
+    if not permissions.can_download_template(request.user) or not job.output:
         raise PermissionDenied
     return download_response(job.output.open("rb"), filename=job.original_name, content_type=XLSX_CONTENT_TYPE)
 

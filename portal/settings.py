@@ -177,8 +177,6 @@ CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# Task modules outside the autodiscovered `<app>/tasks.py`.
-CELERY_IMPORTS = ["core.importing"]
 CELERY_BEAT_SCHEDULE = {
     "report-reminders": {
         "task": "roadmaps.tasks.send_report_reminders",

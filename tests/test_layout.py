@@ -84,3 +84,25 @@ def test_no_function_over_60_lines_without_a_reason():
                     long.add(f"{path.relative_to(ROOT)}:{node.name}")
     assert sorted(long - LONG_FUNCTIONS) == []
     assert sorted(LONG_FUNCTIONS - long) == [], "broken up: remove it from LONG_FUNCTIONS"
+
+
+def _is_task_decorator(node: ast.expr) -> bool:
+    target = node.func if isinstance(node, ast.Call) else node
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return name in {"shared_task", "task"}
+
+
+def test_celery_tasks_live_only_in_tasks_modules():
+    """The worker finds tasks by Celery's autodiscovery of each installed app's `tasks` module (there is
+    no CELERY_IMPORTS): a task defined anywhere else would be unknown to a worker that never imported it."""
+    elsewhere = set()
+    for path in source_files():
+        if path.stem == "tasks" or "tasks" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(_is_task_decorator(d) for d in node.decorator_list):
+                elsewhere.add(f"{path.relative_to(ROOT)}:{node.name}")
+    assert sorted(elsewhere) == []
+    from django.conf import settings
+
+    assert not getattr(settings, "CELERY_IMPORTS", None)

@@ -133,7 +133,7 @@ def test_only_transient_errors_are_retried_and_only_while_attempts_are_left():
 
 
 def test_every_job_task_is_acknowledged_late_and_requeued_when_its_worker_is_lost():
-    from core.importing import import_check_task, import_run_task, template_build_task
+    from core.tasks import import_check_task, import_run_task, template_build_task
     from reports.tasks import reference_render
     from roadmaps.tasks import report_export_task
 

@@ -184,8 +184,9 @@ def test_reference_render_crash_marks_the_job_failed_with_a_visible_message(
 def test_import_crash_marks_the_job_failed_with_a_visible_message(client, monkeypatch, settings):
     from django.core.files.base import ContentFile
 
-    from core import importing
+    from core import tasks
     from core.models import ImportJob
+    from core.services import imports
 
     admin = f.user_with_role("admin")
     job = ImportJob(
@@ -197,8 +198,8 @@ def test_import_crash_marks_the_job_failed_with_a_visible_message(client, monkey
     def crash(*args, **kwargs):
         raise MemoryError("out of memory")
 
-    monkeypatch.setattr(importing, "run_import", crash)
-    importing.import_check_task(job.pk)
+    monkeypatch.setattr(imports, "run_import", crash)
+    tasks.import_check_task(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert job.message == f"Внутренняя ошибка при проверке файла. Сообщите администратору (задание №{job.pk})."

@@ -60,8 +60,8 @@ def _job(status: str, municipality, **fields):
 
 
 def test_redelivery_of_the_import_takes_over_the_job_its_dead_worker_left_and_writes_each_row_once(municipality):
-    from core.importing import import_run_task
     from core.models import ImportJob
+    from core.tasks import import_run_task
     from schools.models import School
 
     # What a pool child killed mid-import leaves: the job «импорт выполняется» under its task id, no rows
@@ -94,8 +94,9 @@ def test_redelivery_of_the_import_takes_over_the_job_its_dead_worker_left_and_wr
 def test_a_job_that_keeps_killing_its_worker_is_failed_with_a_message_on_its_page(
     client, municipality, from_status, to_status
 ):
-    from core.importing import MAX_ATTEMPTS, _claim
+    from core.jobs import MAX_ATTEMPTS
     from core.models import ImportJob
+    from core.services.imports import _claim
 
     job = _job(from_status, municipality)
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -121,8 +122,8 @@ def test_a_job_that_keeps_killing_its_worker_is_failed_with_a_message_on_its_pag
 
 
 def test_a_message_without_a_task_id_never_takes_over_a_running_job(municipality):
-    from core.importing import _claim
     from core.models import ImportJob
+    from core.services.imports import _claim
 
     job = _job(ImportJob.Status.CHECKING, municipality, attempts=1, task_id="")
     assert _claim(job.pk, ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, "") is None
@@ -138,7 +139,7 @@ def test_a_message_without_a_task_id_never_takes_over_a_running_job(municipality
 def test_pool_child_killed_mid_import_the_job_runs_again_and_writes_each_row_once(gated_worker, settings):  # noqa: F811
     from django.conf import settings as django_settings
 
-    from core.importing import import_job_create
+    from core.services import import_job_create
 
     # The worker process uses the default MEDIA_ROOT; the uploaded file must be where it looks.
     settings.MEDIA_ROOT = django_settings.VAR_DIR / "media"
@@ -159,8 +160,9 @@ def test_pool_child_killed_mid_import_the_job_runs_again_and_writes_each_row_onc
 
 
 def _kill_mid_import_and_recover(job, admin, municipality, worker) -> None:
-    from core.importing import import_job_confirm, import_run_task
     from core.models import ImportJob
+    from core.services import import_job_confirm
+    from core.tasks import import_run_task
     from schools.models import School
 
     job = wait_until(

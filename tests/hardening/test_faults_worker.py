@@ -142,7 +142,7 @@ def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_s
         raise RuntimeError("worker ran out of memory")
 
     monkeypatch.setattr(runner, "_run_sheet", run_sheet_then_crash)
-    from core.importing import import_run_task
+    from core.tasks import import_run_task
 
     import_run_task(job.pk)
     assert written == [True]  # the crash came after the row was in the database
@@ -157,8 +157,9 @@ def test_import_crashing_after_rows_were_written_is_failed_visibly_and_nothing_s
 
 
 def test_template_build_crash_is_failed_with_a_visible_message(client, monkeypatch, db):
-    from core import importing
+    from core import tasks
     from core.models import ImportJob
+    from core.services import imports
 
     admin = f.user_with_role("admin")
     job = ImportJob.objects.create(requested_by=admin, kind=ImportJob.Kind.TEMPLATE, status=ImportJob.Status.QUEUED)
@@ -166,8 +167,8 @@ def test_template_build_crash_is_failed_with_a_visible_message(client, monkeypat
     def crash(**kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(importing, "template_build", crash)
-    importing.template_build_task(job.pk)
+    monkeypatch.setattr(imports, "template_build", crash)
+    tasks.template_build_task(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert job.message == f"Внутренняя ошибка при формировании шаблона (задание №{job.pk})."

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core import importing
+from core import services
 from core.models import ImportJob
 from schools.models import School
 from tests import factories as f
@@ -23,7 +23,7 @@ def test_worker_checks_then_imports_an_uploaded_workbook(celery_worker, settings
     municipality = f.MunicipalityFactory()
     coordinator = f.user_with_role("coordinator", region=municipality.region)
     data = make_workbook({"ОО": [OO, ["W1", "МОУ «Школа воркера»", municipality.code, "СОШ", "", 9, 90, "нет"]]})
-    job = importing.import_job_create(
+    job = services.import_job_create(
         user=coordinator, upload=SimpleUploadedFile("w.xlsx", data, content_type="application/octet-stream")
     )
     try:
@@ -36,7 +36,7 @@ def test_worker_checks_then_imports_an_uploaded_workbook(celery_worker, settings
         assert job.status == ImportJob.Status.CHECKED, job.preview
         assert job.created_count == 1
         assert not School.objects.filter(code="W1").exists()
-        importing.import_job_confirm(job=job, user=coordinator)
+        services.import_job_confirm(job=job, user=coordinator)
         job = wait_until(
             lambda: (j := ImportJob.objects.get(pk=job.pk)).status in ("done", "failed") and j,
             seconds=60,

@@ -1,11 +1,12 @@
-"""Web workbook imports and template builds as jobs: services, selectors and the Celery tasks.
+"""Web workbook imports and template builds as jobs: the services and the job bodies the tasks run.
 
 Upload → `import_job_create` stores the file and queues a dry run → the preview shows what would
-change → `import_job_confirm` queues the real run → the result is stored on the job. Tasks take the
-job's primary key, claim it with a conditional UPDATE (so a second message for a job already
-taken or finished does nothing) and re-check the user's permission. The check and the import are
-acknowledged after they end and requeued when their pool child is killed; the redelivery, which
-carries the same task id, takes over the step its dead worker left running (see `_claim`).
+change → `import_job_confirm` queues the real run → the result is stored on the job. The tasks
+(`core/tasks.py`) take the job's primary key and call the bodies here, which claim it with a
+conditional UPDATE (so a second message for a job already taken or finished does nothing) and
+re-check the user's permission. The check and the import are acknowledged after they end and
+requeued when their pool child is killed; the redelivery, which carries the same task id, takes over
+the step its dead worker left running (see `_claim`).
 """
 
 from __future__ import annotations
@@ -13,65 +14,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .exporters import ExportResult
-from .jobs import MAX_ATTEMPTS, job_claim, job_task_options, retry_if_transient  # noqa: F401 - MAX_ATTEMPTS: the base's bound
-from .models import ImportJob, Role, User
-from .organisations import organisations
-from .scope import has_role
-from .workbook import WorkbookError, check_zip, run_import
+from ..exporters import ExportResult
+from ..jobs import job_claim, retry_if_transient
+from ..models import ImportJob, User
+from ..permissions import can_download_template, can_import
+from ..selectors import template_municipalities_for, template_schools_for
+from ..workbook import WorkbookError, check_zip, run_import
 
 logger = logging.getLogger(__name__)
-
-IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR)
-TEMPLATE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.METHODIST)
-
-
-# --------------------------------------------------------------------------------------------
-# Permissions and selectors
-# --------------------------------------------------------------------------------------------
-
-
-def can_import(user: User) -> bool:
-    return has_role(user, *IMPORT_ROLES)
-
-
-def can_download_template(user: User) -> bool:
-    return has_role(user, *TEMPLATE_ROLES)
-
-
-def import_jobs_for(user: User) -> QuerySet[ImportJob]:
-    """The jobs this user may see: their own; an admin sees everyone's."""
-    qs = ImportJob.objects.select_related("requested_by", "municipality")
-    if has_role(user, Role.ADMIN):
-        return qs
-    return qs.filter(requested_by=user)
-
-
-def template_municipalities_for(user: User) -> QuerySet:
-    """The municipalities whose template this user may download."""
-    return (
-        organisations()
-        .municipalities(user, roles=TEMPLATE_ROLES)
-        .select_related("region")
-        .order_by("region__name", "name")
-    )
-
-
-def template_schools_for(user: User, municipality: Model | None) -> QuerySet:
-    """The schools of a template: the user's, in this municipality (or in all of theirs)."""
-    qs = organisations().schools(user, roles=TEMPLATE_ROLES).active()  # archived schools: no new work
-    if municipality is not None:
-        qs = qs.filter(municipality=municipality)
-    return qs
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,18 +71,22 @@ def import_job_create(*, user: User, upload: Any) -> ImportJob:
     """Store the uploaded workbook and queue its check (a dry run)."""
     if not can_import(user):
         raise PermissionDenied
+    from .. import tasks  # the task module imports these services
+
     validate_upload(upload)
     original = (str(upload.name).replace("\\", "/").rsplit("/", 1)[-1])[:255]
     with transaction.atomic():
         job = ImportJob(kind=ImportJob.Kind.IMPORT, requested_by=user, original_name=original, size=upload.size)
         job.file.save(original, upload, save=False)
         job.save()
-        transaction.on_commit(lambda: import_check_task.delay(job.pk))
+        transaction.on_commit(lambda: tasks.import_check_task.delay(job.pk))
     return job
 
 
 def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
     """Queue the real import of a checked job."""
+    from .. import tasks  # the task module imports these services
+
     if not can_import(user) or job.kind != ImportJob.Kind.IMPORT:
         raise PermissionDenied
     with transaction.atomic():
@@ -135,24 +97,26 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("Импорт можно подтвердить только после успешной проверки файла.")]}
             )
-        transaction.on_commit(lambda: import_run_task.delay(job.pk))
+        transaction.on_commit(lambda: tasks.import_run_task.delay(job.pk))
     job.refresh_from_db()
     return job
 
 
 def template_job_create(*, user: User, municipality: Model | None) -> ImportJob:
     """Queue the build of a template for a whole scope (a region or everything)."""
+    from .. import tasks  # the task module imports these services
+
     if not can_download_template(user):
         raise PermissionDenied
     with transaction.atomic():
         job = ImportJob.objects.create(kind=ImportJob.Kind.TEMPLATE, requested_by=user, municipality=municipality)
-        transaction.on_commit(lambda: template_build_task.delay(job.pk))
+        transaction.on_commit(lambda: tasks.template_build_task.delay(job.pk))
     return job
 
 
 def template_build(*, user: User, municipality: Model | None) -> ExportResult:
     """The template for one municipality (or the user's whole scope, «vse»): (filename, type, bytes)."""
-    from .exports import WorkbookTemplateExporter
+    from ..exports import WorkbookTemplateExporter
 
     if not can_download_template(user):
         raise PermissionDenied
@@ -168,7 +132,7 @@ def template_build(*, user: User, municipality: Model | None) -> ExportResult:
 
 
 # --------------------------------------------------------------------------------------------
-# Job execution
+# Job execution (called by the tasks of core/tasks.py)
 # --------------------------------------------------------------------------------------------
 
 
@@ -286,20 +250,3 @@ def template_job_build(job_id: int, task_id: str = "", task: Any = None) -> None
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["output", "original_name", "size", "status", "finished_at"])
-
-
-# Acknowledged after the run and requeued when the pool child is killed (core.jobs.job_task_options);
-# `_claim` lets that redelivery take the job over, bounded.
-@shared_task(name="portal.import_check", **job_task_options(ImportJob))
-def import_check_task(self, job_id: int) -> None:
-    import_job_check(job_id, getattr(self.request, "id", None) or "", task=self)
-
-
-@shared_task(name="portal.import_run", **job_task_options(ImportJob))
-def import_run_task(self, job_id: int) -> None:
-    import_job_run(job_id, getattr(self.request, "id", None) or "", task=self)
-
-
-@shared_task(name="portal.template_build", **job_task_options(ImportJob))
-def template_build_task(self, job_id: int) -> None:
-    template_job_build(job_id, getattr(self.request, "id", None) or "", task=self)
