@@ -15,6 +15,14 @@ def percent(count: int | Decimal, total: int | Decimal, places: int = 2) -> Deci
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def mean(values: list[Decimal], places: int = 2) -> Decimal | None:
+    """The arithmetic mean, rounded half-up to `places` like every printed figure; None for no values."""
+    if not values:
+        return None
+    total = sum((Decimal(v) for v in values), Decimal(0))
+    return (total / len(values)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def format_decimal(value: Decimal | int | float | None, places: int = 2, empty: str = "–") -> str:
     """Russian decimal comma, half-up: Decimal("64.705") → «64,71»; None → «–»."""
     if value is None:

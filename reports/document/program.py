@@ -33,7 +33,6 @@ class ProgramSections(DocumentBase):
                 [_h(subject_short(s) if many else s) for _y in years for s in subjects],
             ]
             rows = []
-            means: dict[str, list[Decimal | None]] = {s: [] for s in subjects}
             for n, s in enumerate(self.schools, start=1):
                 values = block["values"].get(str(s["id"]), {})
                 row = [f"{n}. {self.school_label(s)}"]
@@ -42,14 +41,6 @@ class ProgramSections(DocumentBase):
                         v = values.get(f"{subj}|{y}")
                         row.append(format_number(Decimal(v)) if v is not None else "–")
                 rows.append(row)
-            for subj in subjects:
-                for y in years:
-                    vals = [
-                        Decimal(block["values"][sid][f"{subj}|{y}"])
-                        for sid in block["values"]
-                        if f"{subj}|{y}" in block["values"][sid]
-                    ]
-                    means[subj].append((sum(vals) / len(vals)).quantize(Decimal("0.01")) if vals else None)
             table = Table(
                 key=f"results-{block['procedure']}",
                 title=f"Динамика результатов {block['label']} в ШНОР",
@@ -64,7 +55,8 @@ class ProgramSections(DocumentBase):
                     "table": table,
                     "label": block["label"],
                     "procedure": block["procedure"],
-                    "means": means,
+                    "subjects": subjects,
+                    "values": block["values"],
                     "years": years,
                 }
             )

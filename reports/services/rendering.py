@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
 from core.calendar import date_text, date_words
+from core.numbers import percent
 
 from ..document import charts, document_build
 from ..document.pdf import render_pdf
@@ -33,6 +33,7 @@ def build_meta(
     version: int | None,
     signature: dict[str, Any] | None,
     computed_on: str,
+    precision: int = 2,
 ) -> dict[str, Any]:
     """Everything the PDF prints besides the data: code, QR, signature, letter requisites, charts."""
     sig = None
@@ -62,7 +63,7 @@ def build_meta(
         "letter_number": letter_number or "",
         "doc_date_words": date_words(letter_date) if letter_date else "",
         "cover_paragraphs": cover,
-        "charts": _charts(doc),
+        "charts": _charts(doc, precision),
     }
     return meta
 
@@ -75,31 +76,31 @@ def _letter_date_text(value: str | None) -> str:
     return f"«{d.day:02d}» {d.month:02d} {d.year} г."
 
 
-def _charts(doc: dict[str, Any]) -> dict[str, Any]:
+def _charts(doc: dict[str, Any], places: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if doc["template"] == ReferenceTemplate.PROGRAM_REPORT:
         result["results"] = [
-            {
-                "procedure": block["procedure"],
-                "svg": charts.results_chart(
-                    title=f"Средний балл {block['label']} по ОО перечня", years=block["years"], means=block["means"]
-                ),
-            }
+            chart
             for block in doc.get("results", [])
-            # Dynamics need two years: a single point is no chart.
-            if any(sum(v is not None for v in values) >= 2 for values in block["means"].values())
+            for chart in charts.results_charts(
+                procedure=block["procedure"],
+                label=block["label"],
+                years=block["years"],
+                subjects=block["subjects"],
+                values=block["values"],
+            )
         ]
     elif doc["template"] == ReferenceTemplate.ROADMAP_MONITORING and doc["total"]:
         labels, values = [], []
         for d in doc.get("directions", []):
             labels.append(d["name"])
-            share = Decimal(len(d["school_ids"])) * 100 / Decimal(doc["total"])
-            values.append(float(share))
+            values.append(percent(len(d["school_ids"]), doc["total"], places))
         # pygal draws horizontal bars bottom-up: reverse to read in the catalogue's order.
         result["coverage"] = charts.coverage_chart(
             title="Доля ОО, реализующих хотя бы одно мероприятие направления, %",
             labels=labels[::-1],
             values=values[::-1],
+            places=places,
         )
     return result
 
@@ -123,7 +124,13 @@ def outputs_build(
     step = progress or (lambda *_: None)
     doc = document_build(snapshot=snapshot, narrative=narrative, template=template, precision=precision)
     meta = build_meta(
-        doc=doc, narrative=narrative, code=code, version=version, signature=signature, computed_on=computed_on
+        doc=doc,
+        narrative=narrative,
+        code=code,
+        version=version,
+        signature=signature,
+        computed_on=computed_on,
+        precision=precision,
     )
     context = {"doc": doc, "meta": meta, "narrative": narrative}
     step(1, "Формирование PDF")

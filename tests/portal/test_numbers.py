@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.numbers import format_count_percent, format_decimal, format_number, format_percent, percent
+from core.numbers import format_count_percent, format_decimal, format_number, format_percent, mean, percent
 
 
 def test_percent_rounds_half_up_like_the_seed():
@@ -32,3 +32,11 @@ def test_scores_print_without_trailing_zeros():
     assert format_number(Decimal("3.50")) == "3,5"
     assert format_number(Decimal("51.00")) == "51"
     assert format_number(None) == "–"
+
+
+def test_mean_rounds_half_up():
+    # 3,40 + 3,41 = 6,81 / 2 = 3,405: half-up 3,41 (banker's rounding would print 3,40).
+    assert mean([Decimal("3.40"), Decimal("3.41")]) == Decimal("3.41")
+    assert mean([Decimal("3.58"), Decimal("3.4"), Decimal("3.33")]) == Decimal("3.44")
+    assert mean([Decimal(50)], places=1) == Decimal("50.0")
+    assert mean([]) is None
