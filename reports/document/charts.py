@@ -13,7 +13,7 @@ import qrcode
 import qrcode.image.svg
 from pygal.style import Style
 
-from core.numbers import format_decimal, format_number, mean
+from core.numbers import format_decimal, mean
 from monitoring.models import Procedure
 
 _STYLE = Style(
@@ -40,6 +40,9 @@ _STYLE = Style(
     guide_stroke_dasharray="2,3",
 )
 
+# The coverage bars are light, so that the black percentage printed inside a bar reads.
+_BAR_STYLE = Style(**{**_STYLE.to_dict(), "colors": ("#9dc3e6",)})
+
 
 def _clean(svg: str) -> str:
     """Drop the XML prolog and pygal's script/style references, which must not be fetched."""
@@ -57,11 +60,13 @@ UNITS = {
         "title": "Средний балл {label} по ОО перечня (5-балльная шкала)",
         "y_title": "Средний балл",
         "scale": (2, 5),
+        "tick_places": 2,
     },
     SCORE: {
         "title": "Средний тестовый балл {label} по ОО перечня (100-балльная шкала)",
         "y_title": "Средний тестовый балл",
         "scale": (0, 100),
+        "tick_places": 0,
     },
 }
 X_TITLE = "Год (в скобках — число ОО, по которым рассчитано среднее)"
@@ -121,7 +126,7 @@ def results_charts(*, procedure: str, label: str, years: list[int], subjects: li
         if not any(s.years_with_data >= 2 for s in group):
             continue
         title = spec["title"].format(label=label)
-        svg = _results_svg(title, spec["y_title"], spec["scale"], tuple(str(y) for y in years), tuple(group))
+        svg = _results_svg(title, unit, tuple(str(y) for y in years), tuple(group))
         charts.append({"procedure": procedure, "unit": unit, "title": title, "series": group, "svg": svg})
     return charts
 
@@ -175,9 +180,9 @@ def spread(wanted: list[float], gap: float) -> list[float]:
 
 
 @lru_cache(maxsize=64)
-def _results_svg(
-    title: str, y_title: str, scale: tuple[int, int], x_labels: tuple[str, ...], series: tuple[Series, ...]
-) -> str:
+def _results_svg(title: str, unit: str, x_labels: tuple[str, ...], series: tuple[Series, ...]) -> str:
+    spec = UNITS[unit]
+    scale = spec["scale"]
     points = [float(p.mean) for s in series for p in s.points if p is not None]
     low, high = min(points), max(points)
     # Room above and below the extreme points for their labels, never beyond the unit's scale.
@@ -194,9 +199,9 @@ def _results_svg(
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(series), 4) or 1,
         print_values=True,
-        value_formatter=lambda v: format_number(Decimal(f"{v:.2f}")),
+        value_formatter=lambda v: format_decimal(v, spec["tick_places"]),
         x_title=X_TITLE,
-        y_title=y_title,
+        y_title=spec["y_title"],
         dots_size=4,
         allow_interruptions=True,  # a year without results is a gap, not a line across it
         include_x_axis=False,
@@ -219,7 +224,7 @@ def coverage_chart(*, title: str, labels: list[str], values: list[Decimal], plac
 @lru_cache(maxsize=64)
 def _coverage_chart(title: str, labels: tuple[str, ...], values: tuple[Decimal, ...], places: int) -> str:
     chart = pygal.HorizontalBar(
-        style=_STYLE,
+        style=_BAR_STYLE,
         width=760,
         height=60 + 34 * max(len(labels), 1),
         title=title,
