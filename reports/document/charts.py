@@ -64,7 +64,7 @@ UNITS = {
     },
     SCORE: {
         "title": "Средний тестовый балл {label} по ОО перечня (100-балльная шкала)",
-        "y_title": "Средний тестовый балл",
+        "y_title": "Тестовый балл",
         "scale": (0, 100),
         "tick_places": 0,
     },
@@ -157,7 +157,7 @@ class _LabelledLine(pygal.Line):
             half = (len(items) + 1) // 2
             wanted = [y - 7 if i < half else y + 7 + size for i, (y, _n, _t) in enumerate(items)]
             anchor = "start" if x == xs[0] and len(xs) > 1 else "end" if x == xs[-1] and len(xs) > 1 else "middle"
-            shift = {"start": -4, "end": 4, "middle": 0}[anchor]
+            shift = {"start": 3, "end": -3, "middle": 0}[anchor]
             for (_y, node, text), baseline in zip(items, spread(wanted, gap=size * 1.2), strict=True):
                 self.svg.node(
                     node["text_overlay"],
