@@ -45,7 +45,7 @@ from .models import (
     RoadmapStatus,
     RoadmapTransition,
 )
-from .services.reports import FROZEN, activities_in_quarter, report_lines_freeze
+from .services.report_lines import FROZEN, activities_in_quarter, report_lines_freeze
 
 MSK = ZoneInfo("Europe/Moscow")
 BRY_SCHOOLS = [f"BRY-{i:02d}" for i in range(1, 17)]

@@ -32,7 +32,7 @@ from schools.models import School
 
 from .models import ActivityReport, LineStatus, ReportStatus
 from .selectors import reported
-from .services.reports import NEEDS_REASON
+from .services.report_lines import NEEDS_REASON
 
 SHEET = "Мероприятия"
 EXTRA_COLUMNS = ("Наименование ОО", "Муниципалитет", "Статус отчёта")

@@ -24,7 +24,7 @@ from core.workbook import (
 from schools.models import School
 
 from ..models import ActivityType, Direction, LineStatus
-from ..services.reports import NEEDS_REASON
+from ..services.report_lines import NEEDS_REASON
 from .lookups import _reports_in_review, _today, _types_of
 from .plan import ActivityPlan
 

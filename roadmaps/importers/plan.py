@@ -17,7 +17,7 @@ from core.calendar import academic_year_label, period_string, quarter_academic_y
 from core.workbook import ImportContext, normalize_name
 
 from ..models import Activity, ActivityReport, LineStatus, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
-from ..services.reports import report_lines_freeze
+from ..services.report_lines import report_lines_freeze
 from .lookups import (
     BATCH_SIZE,
     _approve_reports,
@@ -159,7 +159,7 @@ class ActivityPlan:
         if self.approve:
             approved = [r for r in self.used_reports.values() if r.status != ReportStatus.APPROVED]
             _approve_reports(approved, self.user, self.now)
-            # What the lines reported against is frozen with the approval (roadmaps.services.reports).
+            # What the lines reported against is frozen with the approval (roadmaps.services.report_lines).
             report_lines_freeze(report_ids=[r.pk for r in self.used_reports.values()])
 
 

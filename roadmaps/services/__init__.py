@@ -1,18 +1,17 @@
 """Everything that writes roadmaps and reports: typed, keyword-only `<thing>_<verb>` services."""
 
 from .deadlines import deadline_set
-from .reports import (
-    ReportConflict,
+from .report_edit import report_create, report_save
+from .report_lines import report_sync_lines
+from .report_review import (
     certification_void,
     report_approve,
     report_certify,
-    report_create,
     report_reopen,
     report_return,
-    report_save,
     report_submit,
-    report_sync_lines,
 )
+from .report_versions import ReportConflict
 from .roadmaps import (
     activity_delete,
     activity_save,

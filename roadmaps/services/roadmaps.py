@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 from core.calendar import academic_year_label, check_academic_year
 from core.models import User
 from core.scope import require_school
-from core.transitions import transition
 from core.versions import conflict_message, history_changes, version_claim
 from schools.models import School
 from schools.services import require_active
 
 from ..models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, RoadmapTransition
 from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS
+from .report_lines import report_sync_lines
+from .workflow import APPROVED, CERTIFIED, Workflow, review_moves
 
+EDITABLE = (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED)
 ACTIVITY_FIELDS = (
     "direction",
     "activity_type",
@@ -106,7 +108,7 @@ def roadmap_copy_from_previous(*, school: School, academic_year: int, user: User
 
 def _check_editable(roadmap: Roadmap, user: User) -> None:
     require_school(user, roadmap.school, roles=EDITORS)
-    if roadmap.status not in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED):
+    if roadmap.status not in EDITABLE:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: [
@@ -178,8 +180,6 @@ def activity_save(
     activity.save()
     _claim_roadmap(roadmap, None, user)
     roadmap.save(update_fields=["version", "updated_at"])
-    from .reports import report_sync_lines
-
     for report in QuarterlyReport.objects.filter(
         roadmap=roadmap, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
     ).select_related("roadmap"):
@@ -222,48 +222,26 @@ def activity_delete(*, activity: Activity, user: User, version: int | None = Non
     roadmap.save(update_fields=["version", "updated_at"])
 
 
-def _stamp(roadmap: Roadmap, action: str, user: User, now: Any) -> list[str]:
-    """The roadmap's own marks of a move: when sent, who approved or certified (cleared on a way back)."""
-    if action == RoadmapTransition.Action.SUBMIT:
-        roadmap.submitted_at = now
-        return ["submitted_at"]
-    if action == RoadmapTransition.Action.APPROVE:
-        roadmap.approved_at, roadmap.approved_by = now, user
-        return ["approved_at", "approved_by"]
-    if action == RoadmapTransition.Action.CERTIFY:
-        if roadmap.certified_at:
-            raise ValidationError({NON_FIELD_ERRORS: [_("Дорожная карта уже заверена куратором.")]})
-        roadmap.certified_at, roadmap.certified_by = now, user
-        return ["certified_at", "certified_by"]
-    roadmap.approved_at, roadmap.approved_by = None, None
-    roadmap.certified_at, roadmap.certified_by = None, None
-    return ["approved_at", "approved_by", "certified_at", "certified_by"]
-
-
-def _move(roadmap: Roadmap, **kwargs: Any) -> RoadmapTransition:
-    """A roadmap's status change through the one transition helper, with its stamps and e-mail."""
-    from .. import tasks
-
-    return transition(
-        roadmap, history=RoadmapTransition, stamp=_stamp, notify=tasks.send_roadmap_transition_email.delay, **kwargs
-    )
+ROADMAP_WORKFLOW = Workflow(
+    history=RoadmapTransition,
+    moves=review_moves(
+        RoadmapStatus,
+        certified_twice=_("Дорожная карта уже заверена куратором."),
+        return_clears=(*APPROVED, *CERTIFIED),
+    ),
+    claim=_claim_roadmap,
+    notify_task="send_roadmap_transition_email",
+)
 
 
 @transaction.atomic
 def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
     require_school(user, roadmap.school, roles=SUBMITTERS)
-    if roadmap.status in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED) and not roadmap.activities.exists():
+    if roadmap.status in EDITABLE and not roadmap.activities.exists():
         raise ValidationError(
             {NON_FIELD_ERRORS: [_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой.")]}
         )
-    _claim_roadmap(roadmap, None, user)
-    return _move(
-        roadmap,
-        user=user,
-        action="submit",
-        to_status=RoadmapStatus.SUBMITTED,
-        allowed_from=(RoadmapStatus.DRAFT, RoadmapStatus.RETURNED),
-    )
+    return ROADMAP_WORKFLOW.move(roadmap, "submit", user=user, version=None)
 
 
 @transaction.atomic
@@ -274,15 +252,7 @@ def roadmap_return(*, roadmap: Roadmap, user: User, comment: str, version: int |
         raise ValidationError(
             {"comment": [_("Укажите, что нужно исправить: без замечания вернуть дорожную карту нельзя.")]}
         )
-    _claim_roadmap(roadmap, version, user)
-    return _move(
-        roadmap,
-        user=user,
-        action="return",
-        to_status=RoadmapStatus.RETURNED,
-        allowed_from=(RoadmapStatus.SUBMITTED,),
-        comment=comment.strip(),
-    )
+    return ROADMAP_WORKFLOW.move(roadmap, "return", user=user, version=version, comment=comment.strip())
 
 
 @transaction.atomic
@@ -291,28 +261,13 @@ def roadmap_approve(
 ) -> RoadmapTransition:
     """Methodist approves the roadmap at the `version` they reviewed (core.versions)."""
     require_school(user, roadmap.school, roles=REVIEWERS)
-    _claim_roadmap(roadmap, version, user)
-    return _move(
-        roadmap,
-        user=user,
-        action="approve",
-        to_status=RoadmapStatus.APPROVED,
-        allowed_from=(RoadmapStatus.SUBMITTED,),
-        comment=comment.strip(),
-    )
+    return ROADMAP_WORKFLOW.move(roadmap, "approve", user=user, version=version, comment=comment.strip())
 
 
 @transaction.atomic
 def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
     require_school(user, roadmap.school, roles=CERTIFIERS)
-    _claim_roadmap(roadmap, None, user)
-    return _move(
-        roadmap,
-        user=user,
-        action="certify",
-        to_status=None,
-        allowed_from=(RoadmapStatus.SUBMITTED, RoadmapStatus.APPROVED),
-    )
+    return ROADMAP_WORKFLOW.move(roadmap, "certify", user=user, version=None)
 
 
 @transaction.atomic
@@ -320,12 +275,4 @@ def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTrans
     require_school(user, roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя.")]})
-    _claim_roadmap(roadmap, None, user)
-    return _move(
-        roadmap,
-        user=user,
-        action="reopen",
-        to_status=RoadmapStatus.RETURNED,
-        allowed_from=(RoadmapStatus.APPROVED,),
-        comment=reason.strip(),
-    )
+    return ROADMAP_WORKFLOW.move(roadmap, "reopen", user=user, version=None, comment=reason.strip())
