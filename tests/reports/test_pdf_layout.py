@@ -146,3 +146,33 @@ def test_first_and_last_rows_are_marked():
     html = _table(3)
     assert '<tr class="first">' in html and '<tr class="last">' in html and '<tr class="total">' in html
     assert '<tr class="first last">' in _table(1)
+
+
+HEADINGS = re.compile(
+    r"^(Блок \d|Наименование ОО \d+:|Выводы:|Рекомендации:|Адресные рекомендации|Анализ эффективности"
+    r"|Динамика результатов|Сводные данные|Задачи:|Результаты анализа:|Управленческие решения:)"
+)
+
+
+@pytest.mark.parametrize("template", ["methodical-help", "roadmap-monitoring", "program-report"])
+def test_a_whole_reference_reads_page_by_page(template, make_reference, methodist, django_capture_on_commit_callbacks):
+    from reports import services
+    from reports.models import ReferenceVersion
+
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.reference_generate(reference=make_reference(template), user=methodist)
+    version = ReferenceVersion.objects.get(pk=version.pk)
+    assert version.job.status == "done", version.job.message
+    reader = PdfReader(io.BytesIO(bytes(version.pdf)))
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if not FOOTER.match(line) and line not in ("ПРОЕКТ",)]
+        body = [line for line in body if not line.startswith(("Код проверки", "Без кода проверки"))]
+        text = "\n".join(body)
+        assert not re.search(r"[а-яё]\n[йьъ]\b", text), (number, text)  # «Муниципальны|й»
+        assert not re.search(r"\d\n(г\.|гг\.|квартал)", text), (number, text)
+        if number < len(reader.pages):
+            assert not HEADINGS.match(body[-1]), (number, body[-1])
+    if template == "methodical-help":  # the contests table's narrow «Муниципальный этап» column
+        whole = "\n".join(page.extract_text() for page in reader.pages)
+        assert "Муниципальный этап" in re.sub(r"[-\u2010]\n", "", whole).replace("\n", " ")
