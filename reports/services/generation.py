@@ -19,11 +19,14 @@ from .narrative import document_of, narrative_of, new_code, snapshot_of
 from .records import audit, claim
 
 
-def reference_generate(*, reference: AnalyticalReference, user: User | None) -> ReferenceVersion:
+def reference_generate(
+    *, reference: AnalyticalReference, user: User | None, version: int | None = None
+) -> ReferenceVersion:
     """Freeze today's data and text into a version and queue its rendering.
 
     When a version with exactly these inputs exists, it is returned as is: the same inputs are
-    never rendered twice.
+    never rendered twice. A page opened at an older `version` of the reference is refused, naming who
+    changed what since (core.versions); the portal itself passes None.
     """
     if user is not None:
         permissions.require_preparer(user, reference)
@@ -37,7 +40,7 @@ def reference_generate(*, reference: AnalyticalReference, user: User | None) -> 
         narrative = narrative_of(ref)
         digest = input_hash(snapshot=snapshot, narrative=narrative, template=ref.template, precision=ref.precision)
         existing = _version_with_inputs(ref, digest)
-        claim(ref, None, user)
+        claim(ref, version, user)
         if existing is not None:
             return _version_reuse(ref, existing, user)
         return _version_new(ref, user, snapshot=snapshot, narrative=narrative, digest=digest)

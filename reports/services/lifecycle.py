@@ -134,8 +134,9 @@ def reference_update(
     return ref
 
 
-def reference_redraft(*, reference: AnalyticalReference, user: User) -> AnalyticalReference:
-    """Replace the conclusions and remarks with new drafts written from today's data."""
+def reference_redraft(*, reference: AnalyticalReference, user: User, version: int | None = None) -> AnalyticalReference:
+    """Replace the conclusions and remarks with new drafts written from today's data. A page opened at
+    an older `version` is refused, naming who changed what since."""
     permissions.require_preparer(user, reference)
     snapshot = snapshot_of(reference)
     with transaction.atomic():
@@ -145,7 +146,7 @@ def reference_redraft(*, reference: AnalyticalReference, user: User) -> Analytic
         if ref.template == ReferenceTemplate.ROADMAP_MONITORING:
             ref.remarks = draft_remarks(snapshot=snapshot, template=ref.template, precision=ref.precision)
         ref.draft_pending = True
-        claim(ref, None, user)
+        claim(ref, version, user)
         old = ref.status
         if ref.status == ReferenceStatus.SIGNED:
             ref.status = ReferenceStatus.DRAFT

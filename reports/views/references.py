@@ -187,7 +187,7 @@ def _post_action(request: HttpRequest, pk: int, action) -> HttpResponse:
 @require_POST
 def reference_redraft(request: HttpRequest, pk: int) -> HttpResponse:
     def act(reference):
-        services.reference_redraft(reference=reference, user=request.user)
+        services.reference_redraft(reference=reference, user=request.user, version=posted_version(request.POST))
         return "Выводы и замечания заменены черновиком по текущим данным. Проверьте и сохраните текст."
 
     return _post_action(request, pk, act)
@@ -198,7 +198,9 @@ def reference_redraft(request: HttpRequest, pk: int) -> HttpResponse:
 def reference_generate(request: HttpRequest, pk: int) -> HttpResponse:
     def act(reference):
         before = reference.versions.count()
-        version = services.reference_generate(reference=reference, user=request.user)
+        version = services.reference_generate(
+            reference=reference, user=request.user, version=posted_version(request.POST)
+        )
         if reference.versions.count() == before:
             return f"Данные и текст совпадают с версией {version.number}: она не формируется повторно."
         return f"Версия {version.number} поставлена в очередь на формирование."

@@ -104,7 +104,7 @@ def test_reference_generation_with_redis_down_says_unavailable_not_500(client, s
     reference = f.reference(municipality=scope["school"].municipality, created_by=scope["methodist"])
     client.force_login(scope["methodist"])
     client.raise_request_exception = False
-    response = client.post(reverse("reports:generate", args=[reference.pk]))
+    response = client.post(reverse("reports:generate", args=[reference.pk]), {"version": reference.version})
     assert response.status_code == 302, response.status_code
     text = _messages(response)
     assert "очеред" in text or "недоступ" in text, text
@@ -168,7 +168,7 @@ def test_reference_render_crash_marks_the_job_failed_with_a_visible_message(
     monkeypatch.setattr(services, "version_render", crash)
     client.force_login(methodist)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:generate", args=[reference.pk]))
+        response = client.post(reverse("reports:generate", args=[reference.pk]), {"version": reference.version})
     assert response.status_code == 302
     job = reference.versions.get().job
     assert job.status == JobStatus.FAILED

@@ -1,10 +1,12 @@
-"""Lost updates of references (issue 11): the narrative text and sending, signing and returning carry
-the version of the reference they were made against (core.versions); a stale one is refused naming
-who changed what and writes nothing, a fresh one works."""
+"""Lost updates of references (issue 11): the narrative text, generating a version, redrafting the
+conclusions, and sending, signing and returning carry the version of the reference they were made
+against (core.versions); a stale one is refused naming who changed what and writes nothing, a fresh
+one works."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -127,3 +129,75 @@ def test_stale_return_is_refused(client, reviewed, resent, head):
     assert _fresh(reviewed).status == ReferenceStatus.SENT
     client.post(url, {"version": _fresh(reviewed).version, "comment": "Исправьте"})
     assert _fresh(reviewed).status == ReferenceStatus.RETURNED
+
+
+def _button_version(page: str, name: str, reference) -> int:
+    """The version the page's form for the `name` button posts."""
+    action = reverse(f"reports:{name}", args=[reference.pk])
+    form = re.search(rf'action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.DOTALL)
+    assert form, f"the page has no {name} form"
+    found = re.search(r'name="version" value="(\d+)"', form.group(1))
+    assert found, f"the {name} form posts no version"
+    return int(found.group(1))
+
+
+def test_stale_generate_is_refused(client, reviewed, methodist, colleague, django_capture_on_commit_callbacks):
+    client.force_login(methodist)
+    page = client.get(reverse("reports:detail", args=[reviewed.pk])).content.decode()
+    seen = _button_version(page, "generate", reviewed)
+    assert seen == _fresh(reviewed).version
+    services.reference_update(
+        reference=reviewed, user=colleague, data={"goal": "Цель коллеги"}, recommendations=[], version=seen
+    )
+    url = reverse("reports:generate", args=[reviewed.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"version": seen}, follow=True)
+    text = response.content.decode()
+    assert f"Справку уже изменил(а) {colleague.short_name} (" in text
+    assert "Изменено: цель." in text
+    assert not reviewed.versions.exists()
+    assert _fresh(reviewed).current_version_id is None
+    # Without a version at all (an old page, a hand-made post) it is refused the same way.
+    client.post(url)
+    assert not reviewed.versions.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"version": _fresh(reviewed).version})
+    assert reviewed.versions.get().narrative["goal"] == "Цель коллеги"
+
+
+def test_generate_after_another_generation_names_the_version(
+    client, reviewed, methodist, colleague, django_capture_on_commit_callbacks
+):
+    seen = _fresh(reviewed).version
+    _generate(reviewed, colleague, django_capture_on_commit_callbacks)
+    with pytest.raises(StaleVersion) as exc:
+        services.reference_generate(reference=reviewed, user=methodist, version=seen)
+    assert exc.value.message.startswith(f"Справку уже изменил(а) {colleague.short_name} (")
+    assert "сформирована версия 1" in exc.value.message
+    assert reviewed.versions.count() == 1
+
+
+def test_stale_redraft_is_refused(client, reviewed, methodist, colleague):
+    client.force_login(methodist)
+    page = client.get(reverse("reports:detail", args=[reviewed.pk])).content.decode()
+    seen = _button_version(page, "redraft", reviewed)
+    assert seen == _fresh(reviewed).version
+    services.reference_update(
+        reference=reviewed,
+        user=colleague,
+        data={"conclusions": "Выводы коллеги"},
+        recommendations=[],
+        version=seen,
+    )
+    url = reverse("reports:redraft", args=[reviewed.pk])
+    response = client.post(url, {"version": seen}, follow=True)
+    text = response.content.decode()
+    assert f"Справку уже изменил(а) {colleague.short_name} (" in text
+    assert "Изменено: выводы." in text
+    after = _fresh(reviewed)
+    assert after.conclusions == "Выводы коллеги" and not after.draft_pending
+    client.post(url)
+    assert _fresh(reviewed).conclusions == "Выводы коллеги"
+    client.post(url, {"version": after.version})
+    redrafted = _fresh(reviewed)
+    assert redrafted.draft_pending and redrafted.conclusions != "Выводы коллеги"

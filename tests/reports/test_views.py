@@ -244,7 +244,7 @@ def test_generate_queues_job(client, reference, methodist, monkeypatch, django_c
 
     monkeypatch.setattr(rendering, "render_pdf", lambda template_name, context: PDF)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _as(client, methodist).post(f"/references/{reference.pk}/generate/")
+        response = _as(client, methodist).post(f"/references/{reference.pk}/generate/", {"version": reference.version})
     assert response.status_code == 302
     version = reference.versions.get()
     assert version.job.status == JobStatus.DONE and bytes(version.pdf) == PDF
