@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.calendar import date_text
 from core.forms import apply_service_errors
 from core.lists import list_page
-from core.models import Role
+from core.models import Role, User
 from core.scope import has_role, municipalities_for, school_or_404, schools_for
 
 from .. import permissions as perm
 from ..filters import ResultFilterSet, VisitFilterSet
 from ..forms import ResultForm, VisitForm
+from ..models import AssessmentResult, MethodicalVisit
 from ..selectors import (
     municipality_dynamics,
     results_for,
@@ -33,6 +38,95 @@ from ..services import (
     visit_delete,
     visit_save,
 )
+
+# --- a visit or a result: the same record page -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What differs between the visit and the result pages; `_record_edit` is the rest."""
+
+    noun: str  # the service's keyword for the record being corrected, and the template's name for it
+    records_for: Callable[..., QuerySet]  # the selector: records_for(user, roles=None)
+    may: Callable[[User], bool]
+    roles: tuple[str, ...]
+    form: type[forms.Form]
+    fields: tuple[str, ...]  # the form's fields besides «school», passed to the service by name
+    save: Callable[..., Model]
+    template: str
+    saved: Callable[[HttpRequest, Any], HttpResponse]  # the message and the redirect after a save
+
+
+def _recorded(request: HttpRequest, spec: _Record, pk: int | None) -> Any:
+    """The record to correct (None for a new one): another scope's is a 404, a read-only role's a 403."""
+    if pk is not None:
+        get_object_or_404(spec.records_for(request.user), pk=pk)
+    if not spec.may(request.user):
+        raise PermissionDenied
+    return None if pk is None else get_object_or_404(spec.records_for(request.user, roles=spec.roles), pk=pk)
+
+
+def _record_edit(request: HttpRequest, spec: _Record, pk: int | None) -> HttpResponse:
+    record = _recorded(request, spec, pk)
+    schools = schools_for(request.user, roles=spec.roles)
+    if record is None:  # a new record: archived schools are not offered (a correction keeps its school)
+        schools = schools.active()
+    names = ("school", *spec.fields)
+    initial: dict[str, Any] = {}
+    if record is not None:
+        initial = {name: getattr(record, name) for name in names}
+    elif request.GET.get("school", "").isdigit():
+        initial["school"] = request.GET["school"]
+    form = spec.form(request.POST or None, initial=initial, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = spec.save(
+                user=request.user, **{name: form.cleaned_data[name] for name in names}, **{spec.noun: record}
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return spec.saved(request, record)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, spec.template, {"form": form, spec.noun: record}, status=status)
+
+
+def _visit_saved(request: HttpRequest, visit: MethodicalVisit) -> HttpResponse:
+    messages.success(request, f"Посещение {visit.school.name} {date_text(visit.date)} сохранено.")
+    return redirect("monitoring:visit-list")
+
+
+def _result_saved(request: HttpRequest, result: AssessmentResult) -> HttpResponse:
+    messages.success(
+        request,
+        f"Результат сохранён: {result.school.name}, {result.get_procedure_display()} {result.year}, {result.subject}.",
+    )
+    return redirect(f"{reverse('monitoring:result-list')}?school={result.school_id}")
+
+
+VISITS = _Record(
+    noun="visit",
+    records_for=visits_for,
+    may=perm.can_record_visits,
+    roles=perm.VISIT_RECORDERS,
+    form=VisitForm,
+    fields=("date", "visitors", "purpose", "outcome"),
+    save=visit_save,
+    template="monitoring/visit_form.html",
+    saved=_visit_saved,
+)
+RESULTS = _Record(
+    noun="result",
+    records_for=results_for,
+    may=perm.can_enter_results,
+    roles=perm.RESULT_ENTERERS,
+    form=ResultForm,
+    fields=("year", "procedure", "subject", "average"),
+    save=result_save,
+    template="monitoring/result_form.html",
+    saved=_result_saved,
+)
+
 
 # --- visits -------------------------------------------------------------------------------------
 
@@ -64,56 +158,13 @@ def _chosen_school(filterset) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    visit = None
-    if pk is not None:
-        visit = get_object_or_404(visits_for(request.user), pk=pk)
-    if not perm.can_record_visits(request.user):
-        raise PermissionDenied
-    if visit is not None:
-        visit = get_object_or_404(visits_for(request.user, roles=perm.VISIT_RECORDERS), pk=pk)
-    schools = schools_for(request.user, roles=perm.VISIT_RECORDERS)
-    if visit is None:  # a new visit: archived schools are not offered (a correction keeps its school)
-        schools = schools.active()
-    initial: dict[str, Any] = {}
-    if visit is not None:
-        initial = {
-            "school": visit.school,
-            "date": visit.date,
-            "visitors": visit.visitors,
-            "purpose": visit.purpose,
-            "outcome": visit.outcome,
-        }
-    elif request.GET.get("school", "").isdigit():
-        initial["school"] = request.GET["school"]
-    form = VisitForm(request.POST or None, initial=initial, schools=schools)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = visit_save(
-                user=request.user,
-                school=data["school"],
-                date=data["date"],
-                visitors=data["visitors"],
-                purpose=data["purpose"],
-                outcome=data["outcome"],
-                visit=visit,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Посещение {visit.school.name} {date_text(visit.date)} сохранено.")
-            return redirect("monitoring:visit-list")
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "monitoring/visit_form.html", {"form": form, "visit": visit}, status=status)
+    return _record_edit(request, VISITS, pk)
 
 
 @login_required
 @require_POST
 def visit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = get_object_or_404(visits_for(request.user), pk=pk)
-    if not perm.can_record_visits(request.user):
-        raise PermissionDenied
-    visit = get_object_or_404(visits_for(request.user, roles=perm.VISIT_RECORDERS), pk=pk)
+    visit = _recorded(request, VISITS, pk)
     label = f"{visit.school.name} {date_text(visit.date)}"
     visit_delete(user=request.user, visit=visit)
     messages.success(request, f"Посещение {label} удалено.")
@@ -145,59 +196,13 @@ def result_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def result_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    result = None
-    if pk is not None:
-        result = get_object_or_404(results_for(request.user), pk=pk)
-    if not perm.can_enter_results(request.user):
-        raise PermissionDenied
-    if result is not None:
-        result = get_object_or_404(results_for(request.user, roles=perm.RESULT_ENTERERS), pk=pk)
-    schools = schools_for(request.user, roles=perm.RESULT_ENTERERS)
-    if result is None:  # a new result: archived schools are not offered (a correction keeps its school)
-        schools = schools.active()
-    initial: dict[str, Any] = {}
-    if result is not None:
-        initial = {
-            "school": result.school,
-            "year": result.year,
-            "procedure": result.procedure,
-            "subject": result.subject,
-            "average": result.average,
-        }
-    elif request.GET.get("school", "").isdigit():
-        initial["school"] = request.GET["school"]
-    form = ResultForm(request.POST or None, initial=initial, schools=schools)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = result_save(
-                user=request.user,
-                school=data["school"],
-                year=data["year"],
-                procedure=data["procedure"],
-                subject=data["subject"],
-                average=data["average"],
-                result=result,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Результат сохранён: {result.school.name}, {result.get_procedure_display()} {result.year}, {result.subject}.",
-            )
-            return redirect(f"{reverse('monitoring:result-list')}?school={result.school_id}")
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "monitoring/result_form.html", {"form": form, "result": result}, status=status)
+    return _record_edit(request, RESULTS, pk)
 
 
 @login_required
 @require_POST
 def result_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    result = get_object_or_404(results_for(request.user), pk=pk)
-    if not perm.can_enter_results(request.user):
-        raise PermissionDenied
-    result = get_object_or_404(results_for(request.user, roles=perm.RESULT_ENTERERS), pk=pk)
+    result = _recorded(request, RESULTS, pk)
     school_id = result.school_id
     result_delete(user=request.user, result=result)
     messages.success(request, "Результат удалён.")

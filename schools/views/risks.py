@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +19,7 @@ from core.forms import apply_service_errors
 
 from .. import services
 from ..forms import CauseForm, RiskProfileForm
-from ..models import LowResultCause, RiskProfileEntry
+from ..models import LowResultCause, RiskProfileEntry, School
 from ..selectors.directory import risk_factors_for_year
 from .common import _card_url, _editable_school, _form_page, _scoped
 
@@ -61,47 +65,47 @@ def risk_profile_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cause_create(request: HttpRequest, pk: int) -> HttpResponse:
     school = _editable_school(request.user, pk)
-    form = CauseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cause_create(
-                user=request.user,
-                school=school,
-                year=form.cleaned_data["year"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Причина низких результатов добавлена."))
-            return redirect(_card_url(school, "causes"))
-    return _form_page(request, school, form, title=_("Новая причина низких результатов"), anchor="causes")
+    return _cause_page(
+        request,
+        school,
+        CauseForm(request.POST or None),
+        save=partial(services.cause_create, user=request.user, school=school),
+        done=_("Причина низких результатов добавлена."),
+        title=_("Новая причина низких результатов"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cause_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cause = _scoped(LowResultCause, request.user, pk)
-    school = cause.school
-    form = CauseForm(
-        request.POST or None,
-        initial={"year": cause.year, "description": cause.description},
-        current_year=cause.year,
+    return _cause_page(
+        request,
+        cause.school,
+        CauseForm(
+            request.POST or None,
+            initial={"year": cause.year, "description": cause.description},
+            current_year=cause.year,
+        ),
+        save=partial(services.cause_update, user=request.user, cause=cause),
+        done=_("Причина низких результатов сохранена."),
+        title=_("Причина низких результатов"),
     )
+
+
+def _cause_page(
+    request: HttpRequest, school: School, form: CauseForm, *, save: Callable[..., Any], done: str, title: str
+) -> HttpResponse:
+    """A cause's form, new or corrected: `save(year=..., description=...)` is the service."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.cause_update(
-                user=request.user,
-                cause=cause,
-                year=form.cleaned_data["year"],
-                description=form.cleaned_data["description"],
-            )
+            save(year=form.cleaned_data["year"], description=form.cleaned_data["description"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Причина низких результатов сохранена."))
+            messages.success(request, done)
             return redirect(_card_url(school, "causes"))
-    return _form_page(request, school, form, title=_("Причина низких результатов"), anchor="causes")
+    return _form_page(request, school, form, title=title, anchor="causes")
 
 
 @login_required

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from monitoring.models import AssessmentResult, Campaign, IndicatorValue, MethodicalVisit
+from schools.models import School
 from tests import factories as f
 
 TODAY = timezone.localdate()
@@ -317,6 +319,34 @@ def test_visit_edit_and_delete_permissions(client, visit, methodist, outsider_me
     assert not MethodicalVisit.objects.exists()
 
 
+def test_visit_correction_shows_its_values_and_changes_the_same_row(client, methodist, visit, school):
+    edit = reverse("monitoring:visit-edit", args=[visit.pk])
+    body = _get(client, methodist, edit).content.decode()
+    assert "10.03.2021" in body and visit.purpose in body and visit.visitors in body
+    data = {"school": school.pk, "date": "11.03.2021", "visitors": "Методист ММЦ", "purpose": "Консультация"}
+    response = _post(client, methodist, edit, data)
+    assert response.status_code == 302 and response.url == reverse("monitoring:visit-list")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [f"Посещение {school.name} 11.03.2021 сохранено."]
+    visit.refresh_from_db()
+    assert (MethodicalVisit.objects.count(), visit.date, visit.purpose) == (1, dt.date(2021, 3, 11), "Консультация")
+
+
+@pytest.mark.parametrize("kind", ["visit", "result"])
+def test_an_archived_school_is_offered_for_a_correction_only(client, methodist, visit, result, school, kind):
+    School.objects.filter(pk=school.pk).update(is_archived=True)
+    record = visit if kind == "visit" else result
+    option = f'value="{school.pk}"'
+    assert option not in _get(client, methodist, reverse(f"monitoring:{kind}-create")).content.decode()
+    assert option in _get(client, methodist, reverse(f"monitoring:{kind}-edit", args=[record.pk])).content.decode()
+
+
+@pytest.mark.parametrize("kind", ["visit", "result"])
+def test_a_new_record_starts_with_the_school_of_the_query(client, methodist, school, kind):
+    url = reverse(f"monitoring:{kind}-create")
+    assert _get(client, methodist, f"{url}?school={school.pk}").context["form"].initial == {"school": str(school.pk)}
+    assert _get(client, methodist, f"{url}?school=x").context["form"].initial == {}
+
+
 # --- results -----------------------------------------------------------------------------------------
 
 
@@ -370,6 +400,26 @@ def test_result_edit_delete_permissions(client, result, director, methodist, out
     assert _get(client, methodist, delete).status_code == 405
     assert _post(client, methodist, delete).status_code == 302
     assert not AssessmentResult.objects.exists()
+
+
+def test_result_correction_shows_its_values_and_changes_the_same_row(client, director, result, school):
+    edit = reverse("monitoring:result-edit", args=[result.pk])
+    assert _get(client, director, edit).context["form"].initial == {
+        "school": school,
+        "year": 2021,
+        "procedure": "vpr",
+        "subject": "Русский язык",
+        "average": Decimal("3.50"),
+    }
+    data = {"school": school.pk, "year": "2021", "procedure": "vpr", "subject": "Русский язык", "average": "4,1"}
+    response = _post(client, director, edit, data)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('monitoring:result-list')}?school={school.pk}"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Результат сохранён: {school.name}, ВПР 2021, Русский язык."
+    ]
+    result.refresh_from_db()
+    assert (AssessmentResult.objects.count(), result.average) == (1, Decimal("4.10"))
 
 
 # --- dynamics -----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from schools.models import CuratorAssignment, LowResultCause, PartnerAssignment, RegistryEntry, RiskProfileEntry
@@ -217,6 +218,34 @@ def test_cause_delete_needs_post(client, methodist, own):
     assert LowResultCause.objects.filter(pk=own["cause"].pk).exists()
     assert client.post(url).status_code == 302
     assert not LowResultCause.objects.filter(pk=own["cause"].pk).exists()
+
+
+def test_a_cause_is_added_then_corrected_on_the_same_row(client, methodist, school):
+    client.force_login(methodist)
+    card = reverse("schools:school-detail", args=[school.pk]) + "#causes"
+    response = client.post(
+        reverse("schools:cause-create", args=[school.pk]), {"year": "2021", "description": "Низкая мотивация"}
+    )
+    assert response.status_code == 302 and response.url == card
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Причина низких результатов добавлена."]
+    cause = LowResultCause.objects.get(school=school)
+    edit = reverse("schools:cause-edit", args=[cause.pk])
+    page = client.get(edit)
+    assert page.context["title"] == "Причина низких результатов"
+    assert page.context["form"].initial == {"year": 2021, "description": "Низкая мотивация"}
+    response = client.post(edit, {"year": "2020", "description": "Низкая учебная мотивация"})
+    assert response.status_code == 302 and response.url == card
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Причина низких результатов сохранена."]
+    cause.refresh_from_db()
+    assert (LowResultCause.objects.filter(school=school).count(), cause.year, cause.description) == (
+        1,
+        2020,
+        "Низкая учебная мотивация",
+    )
+    new = client.get(reverse("schools:cause-create", args=[school.pk]))
+    assert new.context["title"] == "Новая причина низких результатов" and new.context["form"].initial == {}
+    refused = client.post(edit, {"year": "2020", "description": "   "})
+    assert refused.status_code == 400 and "Опишите причину" in refused.content.decode()
 
 
 # --- Directory ------------------------------------------------------------------------------
