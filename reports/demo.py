@@ -107,6 +107,23 @@ def _recs(items: list[tuple[str, str, str]]) -> list[dict[str, str]]:
     return [{"addressee": a, "text": t, "deadline": d} for a, t, d in items]
 
 
+def _new_reference(
+    user: User | None, template: str, scope_kind: str, scope_code: str, period: tuple[dt.date, dt.date]
+) -> AnalyticalReference | None:
+    """The demo reference of this territory and period, created by `user`; None when it was loaded
+    before or its author is missing."""
+    if user is None or _exists(template, scope_code, *period):
+        return None
+    return services.reference_create(
+        user=user,
+        template=template,
+        scope_kind=scope_kind,
+        scope_code=scope_code,
+        date_from=period[0],
+        date_to=period[1],
+    )
+
+
 def _render_now(version: ReferenceVersion) -> bool:
     """Render in this process unless a worker already did (with a broker the task may be queued)."""
     reference_render.apply(args=[version.pk])
@@ -123,16 +140,9 @@ def load() -> None:
 def _belgorod() -> None:
     period = (dt.date(2020, 9, 1), dt.date(2021, 6, 30))
     methodist, head = _user("metod.belgorod"), _user("head.belgorod")
-    if methodist is None or head is None or _exists("methodical-help", "BEL-BR", *period):
+    ref = _new_reference(methodist, "methodical-help", "municipality", "BEL-BR", period) if head is not None else None
+    if ref is None:
         return
-    ref = services.reference_create(
-        user=methodist,
-        template="methodical-help",
-        scope_kind="municipality",
-        scope_code="BEL-BR",
-        date_from=period[0],
-        date_to=period[1],
-    )
     ref = services.reference_update(
         reference=ref,
         user=methodist,
@@ -169,16 +179,9 @@ def _belgorod() -> None:
 def _bryansk() -> None:
     period = (dt.date(2021, 1, 1), dt.date(2021, 6, 30))
     coordinator = _user("coord.bryansk")
-    if coordinator is None or _exists("roadmap-monitoring", "BRY", *period):
+    ref = _new_reference(coordinator, "roadmap-monitoring", "region", "BRY", period)
+    if ref is None:
         return
-    ref = services.reference_create(
-        user=coordinator,
-        template="roadmap-monitoring",
-        scope_kind="region",
-        scope_code="BRY",
-        date_from=period[0],
-        date_to=period[1],
-    )
     services.reference_update(
         reference=ref,
         user=coordinator,
@@ -197,16 +200,9 @@ def _bryansk() -> None:
 def _kotelnikovo() -> None:
     period = (dt.date(2020, 9, 1), dt.date(2021, 6, 30))
     methodist = _user("metod.kotelnikovo")
-    if methodist is None or _exists("program-report", "VLG-KOT", *period):
+    ref = _new_reference(methodist, "program-report", "municipality", "VLG-KOT", period)
+    if ref is None:
         return
-    ref = services.reference_create(
-        user=methodist,
-        template="program-report",
-        scope_kind="municipality",
-        scope_code="VLG-KOT",
-        date_from=period[0],
-        date_to=period[1],
-    )
     ref = services.reference_update(
         reference=ref,
         user=methodist,
