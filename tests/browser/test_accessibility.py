@@ -148,3 +148,70 @@ def test_every_roles_main_pages_pass_axe_wcag21_aa(page, live_server, login, dem
                 failures.append(f"{username} {describe(url, violations)}")
     assert all(n >= 8 for n in visited.values()), visited
     assert not failures, "serious/critical axe violations:\n" + "\n".join(failures)
+
+
+PHONE = {"width": 390, "height": 844}
+# The lists whose status and quarter columns ran past a phone's screen (issue 13), with the labels
+# every row must show there.
+PHONE_LISTS = {
+    "reports": ("/roadmaps/reports/", ["ОО", "Муниципалитет", "Квартал", "Строк", "Статус", "Отправлен", "Куратор"]),
+    "roadmaps": ("/roadmaps/maps/", ["ОО", "Муниципалитет", "Учебный год", "Мероприятий", "Статус"]),
+    "visits": ("/monitoring/visits/", ["Дата", "ОО", "Кто посетил", "Цель", "Результат"]),
+    "registry": (
+        "/schools/registry/",
+        ["№", "Код", "Наименование ОО", "Муниципалитет", "Категория", "Основание включения", "Включена", "Исключена"]
+        + ["Обоснование исключения", "Куратор"],
+    ),
+}
+# Every cell of the first row: its label, its box, whether any of it lies outside the viewport or is
+# clipped by a scroll box around the table.
+_ROW_GEOMETRY = """() => {
+  const table = document.querySelector("main table");
+  const box = table.closest(".table-responsive") || table.parentElement;
+  const row = table.querySelector("tbody tr");
+  return {
+    page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+    boxScroll: box.scrollWidth, boxClient: box.clientWidth, display: getComputedStyle(table).display,
+    cells: [...row.cells].map(td => {
+      const r = td.getBoundingClientRect();
+      return {label: td.dataset.label || "", left: r.left, right: r.right, width: r.width,
+              before: getComputedStyle(td, "::before").content};
+    }),
+  };
+}"""
+
+
+@pytest.fixture
+def phone_lists(catalogues, coordinator, school, roadmap, report):
+    """One row in each list of the coordinator's region: the school in the registry of the current
+    academic year, its roadmap and report, a visit."""
+    from tests import factories as f
+
+    f.RegistryEntryFactory(school=school, academic_year=roadmap.academic_year)
+    f.MethodicalVisitFactory(school=school, purpose="Адресная методическая помощь школе с низкими результатами")
+    return coordinator
+
+
+def test_lists_on_a_390px_phone_show_every_column_inside_the_screen(page, live_server, login, shot, phone_lists):
+    login(page, live_server, phone_lists.username)
+    for name, (path, labels) in PHONE_LISTS.items():
+        page.set_viewport_size(PHONE)
+        page.goto(live_server.url + path)
+        geometry = page.evaluate(_ROW_GEOMETRY)
+        assert geometry["page"] <= geometry["viewport"], f"{name}: the page is wider than the phone"
+        assert geometry["boxScroll"] <= geometry["boxClient"], f"{name}: the table runs past its box"
+        shown = [c for c in geometry["cells"] if c["width"] > 0]
+        assert [c["label"] for c in shown if c["label"]] == labels, name
+        for cell in shown:
+            assert 0 <= cell["left"] and cell["right"] <= PHONE["width"], f"{name}: «{cell['label']}» is cut off"
+            if cell["label"]:
+                assert cell["before"] == f'"{cell["label"]}"', f"{name}: «{cell['label']}» shows no label"
+        assert not axe_violations(page), f"{name} at 390 px: {describe(path, axe_violations(page))}"
+        shot(page, f"a11y-{name}-390")
+
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(live_server.url + path)
+        wide = page.evaluate(_ROW_GEOMETRY)
+        assert wide["display"] == "table", f"{name}: at 1366 px the list stays a table"
+        assert all(c["before"] == "none" for c in wide["cells"]), f"{name}: labels only on a phone"
+        shot(page, f"a11y-{name}-1366")
