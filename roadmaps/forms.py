@@ -9,6 +9,7 @@ from core.forms import PeriodField, date_field, use_text_dates
 from monitoring.models import Indicator
 
 from .models import Activity, ActivityReport, ActivityType, Direction, LineStatus
+from .services.report_lines import NEEDS_REASON
 
 
 class DeadlineForm(forms.Form):
@@ -155,6 +156,9 @@ class LineForm(forms.Form):
             {"value": value, "label": label, "selected": str(value) == status}
             for value, label in self.fields["status"].choices
         ]
+        missing = reason_missing(status, result["reason"]["value"])
+        if missing:
+            result["reason"]["errors"] = [*result["reason"]["errors"], missing]
         return result
 
     def service_data(self) -> dict:
@@ -163,3 +167,15 @@ class LineForm(forms.Form):
             data[name] = (data.get(name) or "").strip()
         data["status"] = data.get("status") or ""
         return data
+
+
+def reason_missing(status: str, reason: str) -> str:
+    """The reason field's own error for a line «не выполнено» / «перенесено» without a reason, shown at
+    the field (and tied to it by aria-describedby) besides the submit refusal's banner, which the
+    service words for the whole report (`report_problems`). Empty when nothing is missing.
+    docs/accessibility.md → Forms."""
+    if status not in NEEDS_REASON or str(reason).strip():
+        return ""
+    return _("Укажите причину: со статусом «%(status)s» отчёт без неё не отправить на проверку.") % {
+        "status": LineStatus(status).label
+    }

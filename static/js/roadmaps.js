@@ -16,6 +16,22 @@
     if (textarea) { textarea.required = needed; }
   }
 
+  // The report's error summary: focused after a refused post, so that it is read first; each of its
+  // links moves the focus to its field, not only the scroll position (docs/accessibility.md).
+  var summary = document.getElementById("report-errors");
+  if (summary) {
+    if (summary.hasAttribute("data-focus-on-load")) { summary.focus(); }
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) { return; }
+        event.preventDefault();
+        target.scrollIntoView({block: "center"});
+        target.focus();
+      });
+    });
+  }
+
   document.querySelectorAll(".js-line-status").forEach(function (select) {
     syncReason(select);
     select.addEventListener("change", function () { syncReason(select); });

@@ -215,3 +215,71 @@ def test_lists_on_a_390px_phone_show_every_column_inside_the_screen(page, live_s
         assert wide["display"] == "table", f"{name}: at 1366 px the list stays a table"
         assert all(c["before"] == "none" for c in wide["cells"]), f"{name}: labels only on a phone"
         shot(page, f"a11y-{name}-1366")
+
+
+def _focus_by_tab(page, element_id: str, limit: int = 80) -> None:
+    """Press Tab until `element_id` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"#{element_id} is not reachable with Tab")
+
+
+def _described_by(page, element_id: str) -> str:
+    return page.evaluate(
+        """id => { const el = document.getElementById(id); const ref = el.getAttribute("aria-describedby");
+                   return ref ? ref.split(" ").map(r => document.getElementById(r).innerText).join(" ") : ""; }""",
+        element_id,
+    )
+
+
+def test_report_form_by_keyboard_focus_is_visible_and_errors_are_announced(
+    page, live_server, login, shot, director, report
+):
+    lines = list(report.lines.order_by("activity__direction__order", "activity__order", "activity_id"))
+    first = f"id_line-{lines[0].pk}"
+    login(page, live_server, director.username)
+    page.goto(f"{live_server.url}/roadmaps/reports/{report.pk}/")
+
+    # Tab reaches the first line's status; the focus shows a solid outline.
+    _focus_by_tab(page, f"{first}-status")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert outline == ["solid", "3px"], outline
+    shot(page, "a11y-report-focus")
+
+    # «перенесено» chosen from the keyboard, no reason, «Отправить на проверку» pressed with Enter.
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    assert page.input_value(f"#{first}-status") == "postponed"
+    assert page.is_visible(f"#{first}-reason")
+    send = page.get_by_role("button", name="Отправить на проверку")
+    send.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#report-errors")
+
+    # The banner and the summary are alerts; the reason field is invalid and described by its error.
+    assert "отчёт не отправлен" in page.get_by_role("alert").filter(has_text="Черновик сохранён").inner_text()
+    summary = page.locator("#report-errors")
+    assert summary.get_attribute("role") == "alert"
+    assert page.get_attribute(f"#{first}-reason", "aria-invalid") == "true"
+    assert "Укажите причину" in _described_by(page, f"{first}-reason")
+    # The summary's link takes the focus to the field.
+    summary.get_by_role("link").first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == f"{first}-reason"
+    assert not axe_violations(page), describe("report with errors", axe_violations(page))
+    shot(page, "a11y-report-errors")
+
+    # A refused post (an impossible date) re-renders the page with the summary focused, read first.
+    page.fill(f"#{first}-reason", "Перенесено из-за карантина.")
+    page.fill(f"#{first}-started_on", "31.02.2021")
+    page.get_by_role("button", name="Сохранить черновик").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#report-errors[data-focus-on-load]")
+    assert page.evaluate("() => document.activeElement.id") == "report-errors"
+    assert page.get_attribute(f"#{first}-started_on", "aria-invalid") == "true"
+    assert "существующую дату" in _described_by(page, f"{first}-started_on")
+    assert "aria-invalid" not in (page.locator(f"#{first}-reason").evaluate("el => el.outerHTML"))

@@ -81,3 +81,71 @@ def test_inputs_match_the_widgets_values(report):
         assert f'name="{inputs[name]["name"]}"' in rendered and f'id="{inputs[name]["id"]}"' in rendered
     assert inputs["started_on"]["value"] == "09.03.2021"
     assert [o["value"] for o in inputs["status"]["options"]] == ["", "done", "in_progress", "not_done", "postponed"]
+
+
+def _post_all(report, action: str, by_line: dict | None = None) -> dict:
+    """Every line «в работе» with a result, except the lines given as {pk: (status, reason)}."""
+    data = {"version": report.version, "action": action}
+    for line in report.lines.all():
+        status, reason = (by_line or {}).get(line.pk, ("in_progress", ""))
+        data.update(
+            {f"line-{line.pk}-status": status, f"line-{line.pk}-result": "Идёт", f"line-{line.pk}-reason": reason}
+        )
+    return data
+
+
+@pytest.mark.parametrize(("status", "label"), [("postponed", "перенесено"), ("not_done", "не выполнено")])
+def test_a_line_needing_a_reason_names_the_missing_reason_at_its_field(client, director, report, status, label):
+    """Issue 13: the submit refusal's banner named the line; the reason field itself now says it, tied
+    to the field for screen readers, and the summary above the form links to it."""
+    lines = list(report.lines.order_by("pk"))
+    bad, fine = lines[0], lines[1]
+    data = _post_all(report, "submit", {bad.pk: (status, ""), fine.pk: (status, "Карантин")})
+    client.force_login(director)
+    url = reverse("roadmaps:report-detail", args=[report.pk])
+    response = client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert "Черновик сохранён, но отчёт не отправлен. Исправьте:" in html  # the banner stays
+    p = f"line-{bad.pk}"
+    reason = _tag(html, "textarea", f"id_{p}-reason")
+    assert f'aria-invalid="true" aria-describedby="id_{p}-reason_error"' in reason
+    message = f"Укажите причину: со статусом «{label}» отчёт без неё не отправить на проверку."
+    assert f'<div id="id_{p}-reason_error"><div class="invalid-feedback d-block">{message}</div>' in html
+    assert "aria-invalid" not in _tag(html, "textarea", f"id_line-{fine.pk}-reason")
+    summary = re.search(r'<div class="alert alert-danger" role="alert" id="report-errors"[^>]*>(.*?)</div>', html, re.S)
+    assert summary, "no error summary"
+    assert "data-focus-on-load" not in summary.group(0)  # after a redirect the banner speaks first
+    assert f'href="#id_{p}-reason"' in summary.group(1) and message in summary.group(1)
+    assert summary.group(1).count("<li>") == 1
+
+
+def test_a_refused_post_puts_every_error_in_the_summary_and_focuses_it(client, director, report):
+    lines = list(report.lines.order_by("pk"))
+    data = _post_all(report, "save", {lines[1].pk: ("postponed", "")})
+    data[f"line-{lines[0].pk}-started_on"] = "31.02.2021"
+    client.force_login(director)
+    response = client.post(reverse("roadmaps:report-detail", args=[report.pk]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="alert alert-danger" role="alert" id="report-errors"[^>]*>(.*?)</div>', html, re.S)
+    assert summary and "data-focus-on-load" in summary.group(0)
+    items = re.findall(r'<li><a class="alert-link" href="#([^"]+)">([^<]+)</a></li>', summary.group(1))
+    assert [href for href, _ in items] == [f"id_line-{lines[0].pk}-started_on", f"id_line-{lines[1].pk}-reason"]
+    assert items[0][1].startswith("Строка 1 «") and "«Начало» — Укажите в поле «Дата начала»" in items[0][1]
+
+
+def test_a_complete_draft_has_no_error_summary(client, director, report):
+    client.force_login(director)
+    html = client.get(reverse("roadmaps:report-detail", args=[report.pk])).content.decode()
+    assert 'id="report-errors"' not in html and "aria-invalid" not in html
+
+
+def test_reason_missing_only_for_the_statuses_that_need_a_reason():
+    from roadmaps.forms import reason_missing
+
+    assert reason_missing("postponed", "  \n")
+    assert reason_missing("not_done", "")
+    assert not reason_missing("postponed", "Карантин")
+    assert not reason_missing("done", "")
+    assert not reason_missing("in_progress", "")
+    assert not reason_missing("", "")
