@@ -17,12 +17,14 @@ from .models import (
 )
 from .services import archive_set
 
+READONLY = ("is_archived", "archived_at")
+
 
 class ArchiveAdmin(KeepHistoryMixin, SimpleHistoryAdmin):
     """An organisation is archived («В архив»), never deleted: its reports and references stay whole."""
 
     actions = ["archive", "unarchive"]
-    readonly_fields = ("is_archived", "archived_at")
+    readonly_fields = READONLY
 
     @admin.action(description=_("В архив"))
     def archive(self, request, queryset) -> None:
@@ -50,6 +52,8 @@ class MunicipalityAdmin(ArchiveAdmin):
     list_display = ("code", "name", "region", "authority", "is_archived")
     list_filter = ("is_archived", "region")
     search_fields = ("code", "name")
+    # The region first, as before the territory's fields moved to the abstract `Territory`.
+    fields = ("region", "code", "name", "authority", "head_name", "head_position", "requisites", *READONLY)
 
 
 @admin.register(School)

@@ -37,13 +37,25 @@ class Archivable(models.Model):
         abstract = True
 
 
-class Region(Archivable):
+class Territory(Archivable):
+    """A region or a municipality: its code and name and the education authority that speaks for it
+    (a reference prints the authority, its head and requisites of the territory it covers)."""
+
     code = models.CharField(_("код"), max_length=32, unique=True)
     name = models.CharField(_("наименование"), max_length=255)
     authority = models.CharField(_("орган управления образованием"), max_length=500, blank=True)
     head_name = models.CharField(_("руководитель"), max_length=255, blank=True)
     head_position = models.CharField(_("должность руководителя"), max_length=255, blank=True)
     requisites = models.TextField(_("реквизиты (адрес, телефон, e-mail)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(Territory):
     history = HistoricalRecords()
 
     class Meta:
@@ -51,31 +63,19 @@ class Region(Archivable):
         verbose_name = _("регион")
         verbose_name_plural = _("регионы")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Municipality(Archivable):
+class Municipality(Territory):
     ARCHIVE_PATHS = ("", "region__")
 
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("регион")
     )
-    code = models.CharField(_("код"), max_length=32, unique=True)
-    name = models.CharField(_("наименование"), max_length=255)
-    authority = models.CharField(_("орган управления образованием"), max_length=500, blank=True)
-    head_name = models.CharField(_("руководитель"), max_length=255, blank=True)
-    head_position = models.CharField(_("должность руководителя"), max_length=255, blank=True)
-    requisites = models.TextField(_("реквизиты (адрес, телефон, e-mail)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("муниципалитет")
         verbose_name_plural = _("муниципалитеты")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class School(Archivable):
