@@ -36,11 +36,10 @@ class DocumentBase:
         return _dec(entry.get("value")), entry.get("denominator")
 
     def school_label(self, school: dict) -> str:
-        """In a region-wide reference the municipality follows the name, unless the name says it."""
-        if self.is_region:
-            stem = (school["municipality"].split() or [""])[0][:6].lower()
-            if not stem or stem not in school["name"].lower():
-                return f"{school['name']} ({school['municipality']})"
+        """In a region-wide reference the school's own municipality follows the name, unless the name
+        already says it («… Почепского района» for Почепский район)."""
+        if self.is_region and not names_municipality(school["name"], school["municipality"]):
+            return f"{school['name']} ({school['municipality']})"
         return school["name"]
 
     def period_text(self) -> str:
@@ -65,3 +64,14 @@ class DocumentBase:
             if item["code"] == code:
                 return item
         return {"code": code, "count": 0, "school_ids": []}
+
+
+def names_municipality(name: str, municipality: str) -> bool:
+    """Whether a school's name names its municipality: the genitive of the municipality's first word
+    («Почепский район» → «почепского», «Жуковский муниципальный округ» → «жуковского»). A prefix of
+    the word is not enough: «Краснорогская СОШ» does not name Красногорский район, nor «Брянской
+    области» Брянский район."""
+    first = (municipality.split() or [""])[0].lower()
+    if len(first) < 4 or first[-2:] not in ("ий", "ый", "ой"):
+        return False
+    return f"{first[:-2]}ого" in name.lower()
