@@ -113,6 +113,8 @@ class ReferenceXlsxExporter(Exporter):
                 ws.append([_typed(ws, v) for v in row])
             for row in table.foot:
                 ws.append([_typed(ws, v, font=bold) for v in row])
+            for note in table.notes:
+                ws.append([safe_cell(note)])
         buffer = io.BytesIO()
         wb.save(buffer)
         return f"{self.filename_stem}.xlsx", XLSX_CONTENT_TYPE, buffer.getvalue()

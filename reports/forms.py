@@ -47,6 +47,7 @@ class NarrativeForm(forms.ModelForm):
             "conclusions",
             "remarks",
             "decisions",
+            "data_note",
             "author_position",
             "author_name",
             "author_phone",
@@ -63,6 +64,7 @@ class NarrativeForm(forms.ModelForm):
             "conclusions": forms.Textarea(attrs={"rows": 8}),
             "remarks": forms.Textarea(attrs={"rows": 5}),
             "decisions": forms.Textarea(attrs={"rows": 5}),
+            "data_note": forms.Textarea(attrs={"rows": 2}),
             "cover_addressee": forms.Textarea(attrs={"rows": 3}),
             "cover_text": forms.Textarea(attrs={"rows": 4}),
         }
@@ -71,6 +73,8 @@ class NarrativeForm(forms.ModelForm):
             "conclusions": "Каждая строка — отдельный пункт.",
             "remarks": "Каждая строка — отдельный пункт.",
             "decisions": "Каждая строка — отдельное решение (кому, что, срок).",
+            "data_note": "Печатается в справке как написано. Пусто — не печатается: предупреждения о данных "
+            "(неутверждённые отчёты, даты вне периода) видны только вам.",
             "cover_text": "Абзацы разделяйте пустой строкой. Пусто — стандартный текст «… направляет … для использования в работе».",
         }
 

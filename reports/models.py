@@ -70,6 +70,9 @@ class AnalyticalReference(Versioned):
     conclusions = models.TextField(_("выводы"), blank=True)
     remarks = models.TextField(_("замечания"), blank=True)
     decisions = models.TextField(_("управленческие решения"), blank=True)
+    # Printed as written, only when the methodist writes it: the author's warnings about the data
+    # (reports/selectors/warnings.py) are shown on the page, never printed by themselves.
+    data_note = models.TextField(_("примечание о данных"), blank=True)
     # True while the conclusions/remarks hold text the portal drafted and nobody has reviewed yet.
     draft_pending = models.BooleanField(_("текст предложен порталом и не проверен"), default=False)
 

@@ -12,7 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from core.calendar import quarters_within
 from core.sorting import natural_key
@@ -22,6 +36,11 @@ from roadmaps.models import ActivityReport, Direction, LineStatus, QuarterlyRepo
 from roadmaps.selectors import quarters_q, reported
 from schools.models import Category, Municipality, PartnerAssignment, Region, RegistryEntry, School
 from schools.selectors import registry_active_q
+
+# Moves on whenever a rule of this module changes what is computed from the same data: a stored
+# snapshot computed by the earlier rules then no longer matches the fingerprint (fingerprint.py).
+# 2: indicator values overlapping the period count and keep their own period.
+RULES_VERSION = 2
 
 COVERAGE_INDICATORS = (
     ("methodical_work", "Количество ШНОР/ШФНСУ, охваченных методической работой"),
@@ -215,15 +234,23 @@ def _direction_rows(schools: list[School], type_schools: dict[int, set[int]]) ->
 def _per_school_facts(
     in_scope_ids: list[int], done_lines: dict[int, int], date_from: dt.date, date_to: dt.date
 ) -> dict[str, dict[str, Any]]:
-    """Each school's visit dates, counted lines and indicator values lying inside the period (two
-    queries); the latest period_to wins per (school, indicator)."""
+    """Each school's visit dates, counted lines and indicator values (two queries).
+
+    A value counts when its period overlaps the reference period; per (school, indicator) a value
+    lying wholly inside the period wins over one reaching beyond it, then the latest-ending, then the
+    latest-starting (docs/contracts.md → Coverage rules). Each value keeps its own period.
+    """
+    inside = Q(period_from__gte=date_from, period_to__lte=date_to)
     values = (
-        IndicatorValue.objects.filter(school__in=in_scope_ids, period_from__gte=date_from, period_to__lte=date_to)
-        .order_by("school_id", "indicator_id", "-period_to", "-period_from", "-pk")
+        IndicatorValue.objects.filter(school__in=in_scope_ids, period_from__lte=date_to, period_to__gte=date_from)
+        .annotate(reaches_out=Case(When(inside, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("school_id", "indicator_id", "reaches_out", "-period_to", "-period_from", "-pk")
         .values(
             "school_id",
             "value",
             "denominator",
+            "period_from",
+            "period_to",
             code=F("indicator__code"),
             kind=F("indicator__kind"),
             default=F("indicator__denominator_default"),
@@ -249,7 +276,12 @@ def _per_school_facts(
         denominator = row["denominator"]
         if denominator is None and row["kind"] == "ratio":
             denominator = row["pupils"] if row["default"] == "pupils" else row["teachers"]
-        slot[row["code"]] = {"value": _decimal_text(row["value"]), "denominator": denominator}
+        slot[row["code"]] = {
+            "value": _decimal_text(row["value"]),
+            "denominator": denominator,
+            "from": row["period_from"].isoformat(),
+            "to": row["period_to"].isoformat(),
+        }
     return per_school
 
 

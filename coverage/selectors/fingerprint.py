@@ -16,7 +16,7 @@ from monitoring.selectors import Scope, area_of, school_area_q
 from roadmaps.models import Activity, ActivityReport, ActivityType, QuarterlyReport
 from schools.models import Municipality, PartnerAssignment, Region, RegistryEntry, School
 
-from .compute import scalar_aggregate
+from .compute import RULES_VERSION, scalar_aggregate
 
 
 def coverage_fingerprint(*, scope: Scope, area: Region | Municipality | None = None) -> str:
@@ -24,7 +24,8 @@ def coverage_fingerprint(*, scope: Scope, area: Region | Municipality | None = N
 
     Every change made through the ORM leaves a history row (django-simple-history), so the
     largest history id of each table, restricted to the scope's schools, changes whenever the
-    data does; live row counts catch rows written in bulk without history.
+    data does; live row counts catch rows written in bulk without history. The rules' version
+    leads, so a snapshot stored by earlier rules is stale.
     """
     obj = area_of(scope, area)
     model = Region if isinstance(obj, Region) else Municipality
@@ -37,7 +38,7 @@ def coverage_fingerprint(*, scope: Scope, area: Region | Municipality | None = N
     if values is None:
         raise Http404(f"Территория {scope} не найдена")
     row = dict(zip(names, values, strict=True))
-    return ";".join(f"{k}={row[k] or 0}" for k in sorted(row))
+    return ";".join([f"rules={RULES_VERSION}", *(f"{k}={row[k] or 0}" for k in sorted(row))])
 
 
 @lru_cache(maxsize=256)

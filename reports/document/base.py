@@ -10,7 +10,7 @@ from core.calendar import academic_year_of, date_text
 from core.numbers import format_count_percent
 
 from ..models import ScopeKind
-from .text import _dec
+from .text import _dec, period_words, value_period_outside
 
 
 class DocumentBase:
@@ -34,6 +34,19 @@ class DocumentBase:
         if not entry:
             return None, None
         return _dec(entry.get("value")), entry.get("denominator")
+
+    def period_mark(self, school_id: int | str, code: str, marks: dict[tuple[str, str], str]) -> str:
+        """«» for a value of the reference period; for a value whose own period reaches beyond it, the
+        footnote mark of that period («*», «**», …), added to `marks` (see `period_notes`)."""
+        entry = self.coverage["per_school"].get(str(school_id), {}).get("indicators", {}).get(code)
+        if not entry or not value_period_outside(entry, self.coverage["period"]):
+            return ""
+        return marks.setdefault((entry["from"], entry["to"]), "*" * (len(marks) + 1))
+
+    @staticmethod
+    def period_notes(marks: dict[tuple[str, str], str]) -> list[str]:
+        """The footnotes under a table: which period each marked value belongs to."""
+        return [f"{mark} Значение за период {period_words(f, t)}." for (f, t), mark in marks.items()]
 
     def school_label(self, school: dict) -> str:
         """In a region-wide reference the school's own municipality follows the name, unless the name

@@ -33,6 +33,8 @@ class DocumentBuilder(MethodicalSections, RoadmapSections, ProgramSections):
             "total": self.total,
             "not_approved_reports": self.coverage.get("not_approved_reports", 0),
             "indicators": self.indicators(),
+            # Printed only when the methodist wrote it: the author's warnings stay on the screen.
+            "data_note": (n.get("data_note") or "").strip(),
             "goal": (n.get("goal") or "").strip(),
             "tasks": lines(n.get("tasks", "")),
             "conclusions": lines(n.get("conclusions", "")),

@@ -81,6 +81,7 @@ class MethodicalSections(DocumentBase):
         p = self.places
         rows = []
         num_sum, den_sum = Decimal(0), 0
+        marks: dict[tuple[str, str], str] = {}
         for s in self.schools:
             value, denominator = self.indicator(s["id"], code)
             if denominator is None and value is not None:
@@ -89,6 +90,7 @@ class MethodicalSections(DocumentBase):
                 num_sum += value
                 den_sum += denominator
             first = format_number(value) if as_count else format_ratio(value, denominator)
+            first += self.period_mark(s["id"], code, marks)
             rows.append(
                 [
                     self.school_label(s),
@@ -104,23 +106,26 @@ class MethodicalSections(DocumentBase):
             rows=rows,
             foot=[["Всего", total_first, format_percent(num_sum, den_sum, p) if den_sum else "—"]],
             widths=[45, 30, 25],
+            notes=self.period_notes(marks),
         )
 
-    def count_rows(self, codes: list[str]) -> tuple[list[list[str]], list[str]]:
-        """One row per school with the given count indicators («–» when not entered), and their sums."""
+    def count_rows(self, codes: list[str]) -> tuple[list[list[str]], list[str], list[str]]:
+        """One row per school with the given count indicators («–» when not entered), their sums, and
+        the notes saying which period a value from beyond the reference period belongs to."""
         rows, sums = [], [Decimal(0)] * len(codes)
+        marks: dict[tuple[str, str], str] = {}
         for s in self.schools:
             row = [self.school_label(s)]
             for i, code in enumerate(codes):
                 value, _ = self.indicator(s["id"], code)
                 if value is not None:
                     sums[i] += value
-                row.append(format_number(value) if value is not None else "–")
+                row.append(format_number(value) + self.period_mark(s["id"], code, marks) if value is not None else "–")
             rows.append(row)
-        return rows, ["Всего", *(format_number(v) for v in sums)]
+        return rows, ["Всего", *(format_number(v) for v in sums)], self.period_notes(marks)
 
     def contests_table(self) -> Table:
-        rows, foot = self.count_rows(CONTEST_CODES)
+        rows, foot, notes = self.count_rows(CONTEST_CODES)
         return Table(
             key="contests",
             title="Участие в конкурсах профессионального мастерства",
@@ -136,11 +141,12 @@ class MethodicalSections(DocumentBase):
             rows=rows,
             foot=[foot],
             widths=[34, 14, 16, 18, 18],
+            notes=notes,
         )
 
     def bank_table(self) -> Table:
         year_text = self.academic_year_text().replace("в ", "", 1)
-        rows, foot = self.count_rows(["experience_bank"])
+        rows, foot, notes = self.count_rows(["experience_bank"])
         return Table(
             key="bank",
             title="Актуальный педагогический опыт",
@@ -156,10 +162,11 @@ class MethodicalSections(DocumentBase):
             rows=rows,
             foot=[foot],
             widths=[55, 45],
+            notes=notes,
         )
 
     def associations_table(self) -> Table:
-        rows, foot = self.count_rows(["methodical_association_participants", "experience_sharing_teachers"])
+        rows, foot, notes = self.count_rows(["methodical_association_participants", "experience_sharing_teachers"])
         return Table(
             key="associations",
             title="Муниципальные методические объединения",
@@ -167,4 +174,5 @@ class MethodicalSections(DocumentBase):
             rows=rows,
             foot=[foot],
             widths=[50, 25, 25],
+            notes=notes,
         )

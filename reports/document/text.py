@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.calendar import date_text
+
 from ..models import ReferenceTemplate
 
 # Narrative fields each template prints (the edit form shows only these), in the seed's order.
@@ -106,6 +108,7 @@ class Table:
     widths: list[int] = field(default_factory=list)  # column widths, percent; empty = automatic
     numeric_from: int = 1  # first column aligned right/centre
     compact: bool = False
+    notes: list[str] = field(default_factory=list)  # printed under the table (e.g. a value's own period)
 
     @property
     def flat_header(self) -> list[str]:
@@ -174,3 +177,14 @@ def _h(text: str, colspan: int = 1, rowspan: int = 1) -> dict[str, Any]:
 
 def _dec(value: str | None) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)
+
+
+def value_period_outside(entry: dict[str, Any], period: dict[str, str]) -> bool:
+    """Whether a counted indicator value's own period reaches beyond the reference period (a value
+    stored before values kept their period has none and is taken as the period's own)."""
+    return bool(entry.get("from")) and (entry["from"] < period["from"] or entry["to"] > period["to"])
+
+
+def period_words(date_from: str, date_to: str) -> str:
+    """«с 01.09.2020 по 30.06.2021»."""
+    return f"с {date_text(date_from)} по {date_text(date_to)}"

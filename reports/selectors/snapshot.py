@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import selectors
 from ..models import ReferenceTemplate
+from .warnings import visits_outside
 
 SNAPSHOT_SCHEMA = 1
 
@@ -46,6 +47,8 @@ def snapshot_compute(
         "years": years,
         "results": results,
         "declines": selectors.results_decline(results, coverage["schools"]),
+        # Not printed: the author's warnings (selectors/warnings.py) list the visits that fall out.
+        "visits_outside": visits_outside(school_ids, date_from, date_to),
     }
     if full:
         snapshot["area"] = selectors.area_school_counts(scope_kind=scope_kind, scope_code=scope_code)

@@ -62,7 +62,8 @@ def draft_conclusions(*, snapshot: dict, template: str, precision: int) -> str:
 
 
 def draft_remarks(*, snapshot: dict, template: str, precision: int) -> str:
-    """Numbered remarks: schools with no done activities, declining results, reports not yet approved."""
+    """Numbered remarks: schools with no done activities, declining results. Reports not yet approved
+    are a warning for the author (reports/selectors/warnings.py), not a remark of the signed text."""
     cov = snapshot["coverage"]
     names = {str(s["id"]): s["name"] for s in cov["schools"]}
     items: list[str] = []
@@ -83,8 +84,6 @@ def draft_remarks(*, snapshot: dict, template: str, precision: int) -> str:
             f"{d['school']}: снижение среднего результата {d['procedure']} по предмету «{d['subject']}» "
             f"с {format_number(Decimal(d['from']))} ({d['from_year']}) до {format_number(Decimal(d['to']))} ({d['to_year']});"
         )
-    if cov.get("not_approved_reports"):
-        items.append(f"не утверждено отчётов за период: {cov['not_approved_reports']} — они не учтены в расчётах;")
     if not items:
         return ""
     return "\n".join(f"{n}) {text}" for n, text in enumerate(items, start=1))

@@ -20,6 +20,7 @@ NARRATIVE_FIELDS = (
     "conclusions",
     "remarks",
     "decisions",
+    "data_note",
     "precision",
     "author_position",
     "author_name",
@@ -47,6 +48,7 @@ def narrative_of(reference: AnalyticalReference) -> dict[str, Any]:
         "conclusions": reference.conclusions,
         "remarks": reference.remarks,
         "decisions": reference.decisions,
+        "data_note": reference.data_note,
         "recommendations": [
             {"addressee": r.addressee, "text": r.text, "deadline": r.deadline}
             for r in reference.recommendations.order_by("order", "id")

@@ -27,6 +27,7 @@ from ..forms import (
 )
 from ..models import ReferenceStatus
 from ..selectors.snapshot import snapshot_compute
+from ..selectors.warnings import author_warnings
 from .common import _reference, _require_viewer
 
 
@@ -90,18 +91,23 @@ def reference_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/reference_form.html", {"form": form})
 
 
-@login_required
-@require_GET
-def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Today's figures, the text, the versions with their signatures, the job and the audit trail."""
-    reference = _reference(request, pk)
-    snapshot = snapshot_compute(
+def _live_snapshot(reference) -> dict:
+    """Today's data of the reference's scope and period (the page's figures and the author's warnings)."""
+    return snapshot_compute(
         scope_kind=reference.scope_kind,
         scope_code=reference.scope_code,
         date_from=reference.date_from,
         date_to=reference.date_to,
         template=reference.template,
     )
+
+
+@login_required
+@require_GET
+def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Today's figures, the text, the versions with their signatures, the job and the audit trail."""
+    reference = _reference(request, pk)
+    snapshot = _live_snapshot(reference)
     narrative = services.narrative_of(reference)
     doc = document_build(
         snapshot=snapshot, narrative=narrative, template=reference.template, precision=reference.precision
@@ -115,6 +121,7 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "reference": reference,
             "doc": doc,
+            "warnings": author_warnings(snapshot),
             "versions": versions,
             "latest": latest,
             "job": job,
@@ -164,10 +171,18 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = NarrativeForm(instance=reference, visible=visible)
         formset = RecommendationFormSet(initial=initial_recs, prefix="rec")
+    snapshot = _live_snapshot(reference)
     return render(
         request,
         "reports/reference_edit.html",
-        {"reference": reference, "form": form, "formset": formset, "visible": visible, "form_version": version},
+        {
+            "reference": reference,
+            "form": form,
+            "formset": formset,
+            "visible": visible,
+            "form_version": version,
+            "warnings": author_warnings(snapshot),
+        },
     )
 
 

@@ -129,7 +129,7 @@ def test_per_school_visits_lines_and_latest_indicator_value(world, municipality)
         school=a, indicator=f.indicator("teachers_trained"), period_from=D1, period_to=dt.date(2021, 3, 31), value=5
     )
     f.IndicatorValueFactory(school=a, indicator=f.indicator("teachers_trained"), period_from=D1, period_to=D2, value=11)
-    f.IndicatorValueFactory(  # reaches beyond the period: ignored
+    f.IndicatorValueFactory(  # reaches beyond the period: a value inside it wins
         school=a, indicator=f.indicator("teachers_trained"), period_from=D1, period_to=dt.date(2021, 8, 31), value=12
     )
     f.IndicatorValueFactory(
@@ -139,8 +139,10 @@ def test_per_school_visits_lines_and_latest_indicator_value(world, municipality)
     row = data["per_school"][str(a.pk)]
     assert row["visits"] == ["2021-03-10"]
     assert row["done_lines"] == 2
-    assert row["indicators"]["teachers_trained"] == {"value": "11", "denominator": 17}
-    assert row["indicators"]["contest_participants"] == {"value": "2", "denominator": None}
+    # Inside the period wins over reaching beyond it (12 for January–August), then the latest-ending.
+    period = {"from": "2021-01-01", "to": "2021-06-30"}
+    assert row["indicators"]["teachers_trained"] == {"value": "11", "denominator": 17, **period}
+    assert row["indicators"]["contest_participants"] == {"value": "2", "denominator": None, **period}
     trained = row["indicators"]["teachers_trained"]
     assert format_ratio(int(trained["value"]), trained["denominator"]) == "11/17"
     assert format_percent(int(trained["value"]), trained["denominator"]) == "64,71"
