@@ -149,6 +149,9 @@ class SeedActivity:
     result: str
     participants: int | None = None
     starts_on: dt.date | None = None
+    # The seed's «Сроки проведения» when it is not a date («2020-2021 гг.»): printed as written;
+    # `due_on` is then the last day of the quarter whose report carries the line.
+    due_text: str = ""
 
 
 VLG_ACTIVITIES = {
@@ -172,6 +175,7 @@ VLG_ACTIVITIES = {
             "Региональная мастерская управления «Траектория развития школы»; IV региональный форум «Эффективной "
             "школе — успешный педагог»; участие педагогов в РМО (март 2021).",
             9,
+            due_text="2020-2021 гг.",
         ),
         SeedActivity(
             None,
@@ -180,6 +184,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 6, 25),
             "Консультирование учителя русского языка МКОУ СШ № 3 г. Котельниково.",
             1,
+            due_text="июнь",
         ),
         SeedActivity(
             "parents-02",
@@ -217,6 +222,7 @@ VLG_ACTIVITIES = {
             "7 человек — муниципальный этап ВсОШ по русскому языку и математике (2 призёра по математике); "
             "32 ученика — региональная олимпиада «Шаг в будущее».",
             39,
+            due_text="2020-2021г.",
         ),
         SeedActivity(
             "parents-03",
@@ -225,6 +231,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 3, 26),
             "100% вовлечение родителей в активную школьную жизнь.",
             60,
+            due_text="2020/2021",
         ),
     ],
     "VLG-02": [
@@ -237,6 +244,7 @@ VLG_ACTIVITIES = {
             "8 человек прошли курсы на портале Единыйурок.рф; 4 педагога — курсы ФГАОУ ДПО «Центр реализации "
             "государственной образовательной политики и информационных технологий».",
             12,
+            due_text="2020-2021 гг.",
         ),
         SeedActivity(
             "failure-05",
@@ -247,6 +255,7 @@ VLG_ACTIVITIES = {
             "честь» 19.03.2021; онлайн-дни открытых дверей вузов.",
             52,
             dt.date(2021, 3, 1),
+            due_text="2021 (март – май)",
         ),
         SeedActivity(
             "motivation-01",
@@ -256,6 +265,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 1, 29),
             "Проведён семинар 24.01.2021 г. Приняли участие обучающиеся 5–10 классов и их родители (70 человек).",
             70,
+            due_text="Январь 2021",
         ),
         SeedActivity(
             "teachers-08",
@@ -265,6 +275,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 3, 18),
             "Организован семинар-практикум для учителей 18.03.2021 г.",
             11,
+            due_text="Март 2021 год",
         ),
         SeedActivity(
             "teachers-11",
@@ -273,6 +284,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 4, 30),
             "Приняли участие 8 человек, с приглашением психолога МКОУ СШ № 2 г. Котельниково.",
             8,
+            due_text="Апрель 2021",
         ),
         SeedActivity(
             "parents-01",
@@ -281,6 +293,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 3, 19),
             "Проведено родительское собрание 19.03.2021 г. (62 человека).",
             62,
+            due_text="Март 2021 г.",
         ),
         SeedActivity(
             "failure-03",
@@ -290,6 +303,7 @@ VLG_ACTIVITIES = {
             "Дополнительные занятия для 2–11 классов: русский язык (каждая среда), математика (каждый четверг).",
             34,
             dt.date(2021, 1, 11),
+            due_text="2020-2021 уч.г.",
         ),
     ],
     "VLG-03": [
@@ -301,6 +315,7 @@ VLG_ACTIVITIES = {
             "Ремонт кабинетов ОБЖ и мастерской; закупка мебели и цифрового оборудования; КПК прошли 3 педагога.",
             3,
             dt.date(2021, 5, 1),
+            due_text="Май-июнь 2021",
         ),
         SeedActivity(
             "teachers-07",
@@ -310,6 +325,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 5, 31),
             "Протокол педсовета № 10 от 31.05.2021; протоколы ШМО.",
             14,
+            due_text="2020-2021",
         ),
         SeedActivity(
             "teachers-09",
@@ -318,6 +334,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 3, 31),
             "Документы по КПК. 83% педагогов прошли КПК.",
             15,
+            due_text="2020-2021",
         ),
         SeedActivity(
             "failure-04",
@@ -326,6 +343,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 3, 31),
             "2 призёра муниципального этапа ВсОШ (история и обществознание); 100% участие обучающихся.",
             48,
+            due_text="2020-2021",
         ),
         SeedActivity(
             "parents-03",
@@ -334,6 +352,7 @@ VLG_ACTIVITIES = {
             dt.date(2021, 5, 25),
             "100% вовлечение родителей в активную школьную жизнь.",
             40,
+            due_text="2020/2021",
         ),
     ],
 }
@@ -458,10 +477,14 @@ def _fill(
             line.status = "done"
             line.result = RESULTS.get(code, "Мероприятие проведено в установленный срок.").format(n=people)
             line.participants = people
-            line.finished_on = min(max(line.activity.due_on, start), end, (when or timezone.now()).date())
-            line.started_on = (
-                line.activity.starts_on if line.activity.starts_on and line.activity.starts_on >= start else None
-            )
+            # The line's own dates only where the school would know them: an activity finished within
+            # the quarter by its date. A deadline given as text («2020–2021 гг.») or one after the
+            # quarter leaves them empty, so the programme report prints the activity's deadline as
+            # written instead of a quarter's end nobody entered.
+            activity = line.activity
+            if not activity.due_text and start <= activity.due_on <= min(end, (when or timezone.now()).date()):
+                line.finished_on = activity.due_on
+                line.started_on = activity.starts_on if activity.starts_on and activity.starts_on >= start else None
         line._history_user = author
         line.save()
     if when is not None:
@@ -655,6 +678,7 @@ def _load_kotelnikovo(schools, types, users) -> None:
                 form=a.form,
                 due_on=a.due_on,
                 starts_on=a.starts_on,
+                due_text=a.due_text,
                 expected_result=EXPECTED[a.type_code.split("-")[0]] if a.type_code else "",
             )
 

@@ -29,6 +29,7 @@ class ActivityForm(forms.ModelForm):
             "form",
             "starts_on",
             "due_on",
+            "due_text",
             "responsible",
             "expected_result",
             "indicator",
@@ -37,7 +38,13 @@ class ActivityForm(forms.ModelForm):
             "title": _("Мероприятие (если нет в перечне — своё название)"),
             "starts_on": _("Начало (необязательно)"),
             "due_on": _("Срок выполнения"),
+            "due_text": _("Срок текстом (необязательно)"),
             "indicator": _("Показатель (необязательно)"),
+        }
+        help_texts = {
+            "due_text": _(
+                "Если срок — не одна дата («2020–2021 гг.», «март – май 2021»): так он и печатается в справках."
+            ),
         }
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),

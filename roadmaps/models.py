@@ -104,6 +104,9 @@ class Activity(Versioned):
     form = models.CharField(_("форма проведения"), max_length=255, blank=True)
     starts_on = models.DateField(_("начало"), null=True, blank=True)
     due_on = models.DateField(_("срок"))
+    # The deadline as the school wrote it when it is not one date («2020–2021 гг.», «март – май 2021»);
+    # `due_on` then holds the quarter's last day, for ordering and the reporting windows only.
+    due_text = models.CharField(_("срок (как указан)"), max_length=100, blank=True)
     responsible = models.CharField(_("ответственный"), max_length=255, blank=True)
     expected_result = models.TextField(_("ожидаемый результат"), blank=True)
     indicator = models.ForeignKey(
@@ -200,6 +203,7 @@ class ActivityReport(models.Model):
     reported_title = models.CharField(_("мероприятие"), max_length=1000, blank=True)
     reported_starts_on = models.DateField(_("начало"), null=True, blank=True)
     reported_due_on = models.DateField(_("срок"), null=True, blank=True)
+    reported_due_text = models.CharField(_("срок (как указан)"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -68,11 +68,7 @@ class ProgramSections(DocumentBase):
             lines_ = self.snapshot.get("activities", {}).get(str(s["id"]), [])
             rows = []
             for line in lines_:
-                if line["started_on"] or line["finished_on"]:
-                    start, end = date_text(line["started_on"]), date_text(line["finished_on"])
-                    when = f"{start} – {end}" if start and end and start != end else (start or end)
-                else:
-                    when = quarter_text(*parse_period(line["quarter"]))
+                when = self.line_when(line)
                 result_text = line["result"] or ""
                 if line["status"] != "done":
                     extra = line["status_label"] or "статус не указан"
@@ -90,6 +86,20 @@ class ProgramSections(DocumentBase):
             )
             result.append({"school": s, "number": n, "table": table})
         return result
+
+    @staticmethod
+    def line_when(line: dict[str, Any]) -> str:
+        """Block 2's «Сроки проведения» of a report line: its own dates as the school entered them;
+        without them the activity's deadline as written («2020–2021 гг.») or its dates (start – due);
+        never a quarter's end that nobody entered. A snapshot stored before lines kept the activity's
+        deadline (no `due_text` key) prints the quarter, as it did then."""
+        if line["started_on"] or line["finished_on"]:
+            return _span(line["started_on"], line["finished_on"])
+        if "due_text" not in line:
+            return quarter_text(*parse_period(line["quarter"]))
+        if line["due_text"]:
+            return line["due_text"]
+        return _span(line["starts_on"], line["due_on"])
 
     def exclusions_table(self) -> Table:
         rows = [
@@ -121,3 +131,12 @@ class ProgramSections(DocumentBase):
             "low_results": self.total,
             "categories": sorted(categories.items()),
         }
+
+
+def _span(start: str | None, end: str | None) -> str:
+    """«10.02.2021 – 12.02.2021», one date when both are the same or one is missing (a start alone
+    reads «с 11.01.2021»)."""
+    first, last = date_text(start), date_text(end)
+    if first and last:
+        return first if first == last else f"{first} – {last}"
+    return last or (f"с {first}" if first else "")

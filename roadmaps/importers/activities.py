@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,23 @@ WHAT_TYPE = gettext_lazy("вид мероприятия")
 COLUMNS = ("Код ОО", "Квартал", "Направление", "Вид мероприятия", "Мероприятие", "Срок", "Статус", "Результат")
 
 
+# A cell shaped like one date (31.02.2021, 2021-02-30) that is not a valid one is a typo, refused;
+# any other text is a deadline as the school wrote it («2020–2021 гг.», «март – май 2021»).
+_ONE_DATE_SHAPE = re.compile(r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\s*$")
+
+
+def _deadline(value: Any, quarter_end: dt.date) -> tuple[dt.date, str]:
+    """The `Срок` cell: one date (empty: the quarter's last day), or the deadline as text, which
+    keeps the quarter's last day as its date for ordering and the reporting windows."""
+    try:
+        return parse_date(value, "Срок") or quarter_end, ""
+    except RowError:
+        text = parse_text(value, "Срок", max_length=100)
+        if _ONE_DATE_SHAPE.match(text):
+            raise
+        return quarter_end, text
+
+
 @dataclass
 class ActivityRow:
     row: int
@@ -48,6 +66,7 @@ class ActivityRow:
     activity_type: ActivityType | None
     title: str
     due_on: dt.date
+    due_text: str
     status: str
     result: str
     reason: str
@@ -76,7 +95,7 @@ class ActivityImporter(SheetImporter):
             if activity_type is None:
                 raise RowError("Мероприятие", _("укажите мероприятие или вид мероприятия из перечня"))
             title = activity_type.name[:1].upper() + activity_type.name[1:]
-        due_on = parse_date(row.get("Срок"), "Срок") or end
+        due_on, due_text = _deadline(row.get("Срок"), end)
         if due_on < dt.date(year - 2, 1, 1) or due_on > dt.date(year + 2, 12, 31):
             raise RowError(
                 "Срок",
@@ -106,7 +125,18 @@ class ActivityImporter(SheetImporter):
             raise RowError(None, _("повторяет строку %(n)s") % {"n": seen[key]})
         seen[key] = ctx.row_number or 0
         return ActivityRow(
-            ctx.row_number or 0, school, year, quarter, direction, activity_type, title, due_on, status, result, reason
+            ctx.row_number or 0,
+            school,
+            year,
+            quarter,
+            direction,
+            activity_type,
+            title,
+            due_on,
+            due_text,
+            status,
+            result,
+            reason,
         )
 
     def _direction_and_type(self, row: dict[str, Any], ctx: ImportContext) -> tuple[Direction, ActivityType | None]:

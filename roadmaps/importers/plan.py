@@ -106,6 +106,7 @@ class ActivityPlan:
                 activity_type=item.activity_type,
                 title=item.title,
                 due_on=item.due_on,
+                due_text=item.due_text,
                 order=self.activity_counts[roadmap_key],
             )
             # Not `full_clean()`: every value was checked when the row was cleaned (lengths,

@@ -51,10 +51,14 @@ class ReportedActivity:
     def due_on(self) -> dt.date | None:
         return self._get("due_on", "reported_due_on")
 
+    @property
+    def due_text(self) -> str:
+        return self._get("due_text", "reported_due_text")
+
 
 def reported(name: str, prefix: str = "") -> Case:
     """Query expression over ActivityReport (through `prefix`) for what a line reported against:
-    `name` is one of title, direction, activity_type, starts_on, due_on, or a path below direction or
+    `name` is one of title, direction, activity_type, starts_on, due_on, due_text, or a path below direction or
     activity_type («direction__name»); the frozen copy when there is one, the live activity otherwise."""
     head, _sep, rest = name.partition("__")
     frozen = {"activity_type": "reported_type", "direction": "reported_direction"}.get(head, f"reported_{head}")

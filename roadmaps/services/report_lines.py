@@ -53,6 +53,7 @@ def report_lines_freeze(*, report_ids: list[int]) -> int:
         reported_type=Subquery(activity.values("activity_type_id")[:1]),
         reported_starts_on=Subquery(activity.values("starts_on")[:1]),
         reported_due_on=Subquery(activity.values("due_on")[:1]),
+        reported_due_text=Subquery(activity.values("due_text")[:1]),
     )
 
 
@@ -64,6 +65,7 @@ def report_lines_thaw(*, report_ids: list[int]) -> int:
         reported_type=None,
         reported_starts_on=None,
         reported_due_on=None,
+        reported_due_text="",
     )
 
 
