@@ -1,8 +1,8 @@
 """Warnings for the author of a reference: what the data leave out or take from beyond the period.
 
-They are computed from a snapshot (today's on the reference page before generating, a version's
-frozen one for that version) and shown on the author's screen only — never printed in the signed
-text (docs/contracts.md → Coverage rules). A methodist who wants a sentence about them in the
+They are computed from a snapshot (`author_warnings` is a pure function of it; the reference page
+and its text page pass today's, before generating) and shown on the author's screen only — never
+printed in the signed text (docs/contracts.md → Coverage rules). A methodist who wants a sentence about them in the
 document writes it into the reference's «Примечание о данных», which is empty by default.
 """
 
