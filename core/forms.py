@@ -87,6 +87,21 @@ def use_text_dates(form: forms.BaseForm, attrs: dict | None = None) -> None:
             field.validators.append(functools.partial(check_date_in_range, label=field.label))
 
 
+def offered_only(form: forms.BaseForm, *names: str) -> None:
+    """Selects of organisations or territories offer only the active ones in the user's scope; a value the
+    select did not offer (an archived municipality's id in a crafted POST, another region's code) is
+    refused with a message naming the field (see docs/architecture.md, «Archive, never delete»)."""
+    for name in names:
+        field = form.fields[name]
+        message = _(
+            "«%(field)s»: выберите значение из списка. Организации в архиве и вне вашей зоны "
+            "ответственности не выбираются."
+        ) % {"field": field.label}
+        field.error_messages["invalid_choice"] = message
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            field.error_messages["invalid_pk_value"] = message
+
+
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> bool:
     """Put a service's refusal on the form: each message at the field it names, the rest (NON_FIELD_ERRORS,
     a field the form lacks, a plain message) at the top; return whether any message was applied.

@@ -38,10 +38,11 @@ def import_jobs_for(user: User) -> QuerySet[ImportJob]:
 
 
 def template_municipalities_for(user: User) -> QuerySet:
-    """The municipalities whose template this user may download."""
+    """The municipalities whose template this user may download (archived ones: no new work)."""
     return (
         organisations()
         .municipalities(user, roles=TEMPLATE_ROLES)
+        .active()
         .select_related("region")
         .order_by("region__name", "name")
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.downloads import download_response
-from core.forms import apply_service_errors, message_service_errors
+from core.forms import apply_service_errors, message_service_errors, offered_only
 
 from . import permissions, selectors, services
 from .exporters import XLSX_CONTENT_TYPE, export_response
@@ -53,6 +53,7 @@ class TemplateForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = selectors.template_municipalities_for(user)
+        offered_only(self, "municipality")
         if self.fields["municipality"].queryset.count() == 1:
             self.fields["municipality"].empty_label = None
 

@@ -31,8 +31,8 @@ def panels(user: User) -> list[dict]:
 
 
 def _main_area(user: User, current: int) -> Region | Municipality | None:
-    """The user's main scope (the first region, else the first municipality, as on the coverage
-    page) with `registry_year`: the latest academic year up to `current` with registry entries. One
+    """The user's main scope (the first region, else the first municipality, archived ones left out, as
+    on the coverage page) with `registry_year`: the latest academic year up to `current` with registry entries. One
     query; none for a user without a whole region or municipality."""
 
     def latest(**area) -> Subquery:
@@ -43,12 +43,16 @@ def _main_area(user: User, current: int) -> Region | Municipality | None:
         )
 
     region = (
-        regions_for(user).annotate(registry_year=latest(school__municipality__region=OuterRef("pk"))).order_by("name")
+        regions_for(user)
+        .active()
+        .annotate(registry_year=latest(school__municipality__region=OuterRef("pk")))
+        .order_by("name")
     ).first()
     if region is not None:
         return region
     return (
         municipalities_for(user)
+        .active()
         .select_related("region")
         .annotate(registry_year=latest(school__municipality=OuterRef("pk")))
         .order_by("region__name", "name")

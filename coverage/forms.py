@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from core.calendar import academic_year_bounds, academic_year_of, current_academic_year
-from core.forms import date_field
+from core.forms import date_field, offered_only
 from monitoring.selectors import Scope
 
 
@@ -23,6 +23,7 @@ class CoverageFilterForm(forms.Form):
         self.fields["scope"].choices = [
             (str(s), ("Регион: " if s.kind == "region" else "") + name) for s, name in scopes
         ]
+        offered_only(self, "scope")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

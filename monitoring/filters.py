@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.lists import ListFilterSet, SearchFilter, SortFilter
 from core.scope import schools_for
 from schools.models import Municipality, School
+from schools.selectors import municipalities_of_schools
 
 from .models import AssessmentResult, Campaign, Indicator, IndicatorKind, MethodicalVisit, Procedure
 
@@ -19,14 +20,12 @@ from .models import AssessmentResult, Campaign, Indicator, IndicatorKind, Method
 def _schools(request) -> QuerySet[School]:
     if request is None:
         return School.objects.none()
-    return schools_for(request.user).order_by("name").only("pk", "name")
+    return schools_for(request.user).active().order_by("name").only("pk", "name")  # archived: not offered
 
 
 def _municipalities(request) -> QuerySet[Municipality]:
-    """Municipalities where the user sees at least one school."""
-    if request is None:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(pk__in=schools_for(request.user).values("municipality_id")).order_by("name")
+    """Municipalities where the user sees at least one school (archived ones are not offered)."""
+    return municipalities_of_schools(request.user) if request is not None else Municipality.objects.none()
 
 
 def _school_filter() -> django_filters.ModelChoiceFilter:

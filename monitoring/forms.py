@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.forms import apply_service_errors, date_field
+from core.forms import apply_service_errors, date_field, offered_only
 from schools.models import Municipality, Region, School
 
 from .models import Indicator, IndicatorKind, IndicatorValue, Procedure
@@ -75,6 +75,7 @@ class CampaignForm(forms.Form):
         ]
         self.fields["indicators"].queryset = Indicator.objects.filter(is_active=True).order_by("order", "code")
         self.fields["schools"].queryset = schools.select_related("municipality").order_by("municipality__name", "name")
+        offered_only(self, "area", "schools")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -229,6 +230,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools.select_related("municipality").order_by("name")
+        offered_only(self, "school")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -259,6 +261,7 @@ class ResultForm(forms.Form):
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools.select_related("municipality").order_by("name")
+        offered_only(self, "school")
         self.fields["average"].widget.attrs["class"] = "form-control"
         self.fields["year"].initial = timezone.localdate().year
         self.subject_suggestions = SUBJECT_SUGGESTIONS

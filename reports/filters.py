@@ -17,7 +17,7 @@ from .models import AnalyticalReference, ReferenceStatus, ReferenceTemplate
 def _municipalities(request) -> QuerySet[Municipality]:
     if request is None:
         return Municipality.objects.none()
-    return municipalities_for(request.user).order_by("name")
+    return municipalities_for(request.user).active().order_by("name")  # archived: not offered
 
 
 class ReferenceFilterSet(ListFilterSet):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.forms import formset_factory
 from django.utils import timezone
 
-from core.forms import date_field, use_text_dates
+from core.forms import date_field, offered_only, use_text_dates
 
 from .models import AnalyticalReference, ApprovalKind, ReferenceTemplate
 
@@ -28,6 +28,7 @@ class ReferenceCreateForm(forms.Form):
     def __init__(self, *args, scopes: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = scopes
+        offered_only(self, "scope")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -42,8 +42,10 @@ def require_signer(user: User, reference: AnalyticalReference) -> None:
         raise PermissionDenied("Подписать справку может только руководитель органа управления образованием.")
 
 
-def creatable_scopes(user: User) -> list[tuple[str, str]]:
-    """Scopes the user may create references for: («municipality:CODE», label) pairs."""
+def creatable_scopes(user: User, *, include_archived: bool = False) -> list[tuple[str, str]]:
+    """Scopes the user may create references for: («municipality:CODE», label) pairs. Archived regions
+    and municipalities are not offered (`include_archived`: the service's right check, which then
+    refuses them with a form error)."""
     if not user.is_authenticated:
         return []
     regions = scope.regions_for(user, roles=(Role.COORDINATOR, Role.ADMIN)).order_by("name")
@@ -52,6 +54,8 @@ def creatable_scopes(user: User) -> list[tuple[str, str]]:
         .select_related("region")
         .order_by("region__name", "name")
     )
+    if not include_archived:
+        regions, municipalities = regions.active(), municipalities.active()
     result = [(f"region:{r.code}", f"{r.name} (весь регион)") for r in regions]
     result += [(f"municipality:{m.code}", f"{m.name} ({m.region.name})") for m in municipalities]
     return result

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import academic_year_label, parse_period, period_choices
 from core.lists import ListFilterSet, SearchFilter, SortFilter
-from core.scope import schools_for
 from schools.models import Municipality
+from schools.selectors import municipalities_of_schools
 
 from .models import QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus
 
@@ -19,10 +19,8 @@ SEARCH_PLACEHOLDER = _("Наименование или код ОО")
 
 
 def _municipalities(request) -> QuerySet[Municipality]:
-    """Municipalities where the user sees at least one school."""
-    if request is None:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(pk__in=schools_for(request.user).values("municipality_id")).order_by("name")
+    """Municipalities where the user sees at least one school (archived ones are not offered)."""
+    return municipalities_of_schools(request.user) if request is not None else Municipality.objects.none()
 
 
 def _school_search(prefix: str) -> SearchFilter:

@@ -14,7 +14,8 @@ from core.scope import municipalities_for
 
 from .models import Category, Municipality, RegistryEntry, School
 from .permissions import REGISTRY_VIEW_ROLES
-from .selectors.directory import NOT_IN_REGISTRY, municipalities_of_schools
+from .selectors import municipalities_of_schools
+from .selectors.directory import NOT_IN_REGISTRY
 
 SEARCH_PLACEHOLDER = _("Наименование или код ОО")
 
@@ -26,7 +27,7 @@ def _user_municipalities(request) -> QuerySet[Municipality]:
 def _registry_municipalities(request) -> QuerySet[Municipality]:
     if request is None:
         return Municipality.objects.none()
-    return municipalities_for(request.user, roles=REGISTRY_VIEW_ROLES).order_by("name")
+    return municipalities_for(request.user, roles=REGISTRY_VIEW_ROLES).active().order_by("name")
 
 
 def _year_choices(years: list[int]) -> list[tuple[int, str]]:

@@ -59,11 +59,12 @@ def scope_for_user(user: User, scope: Scope) -> Region | Municipality:
 
 
 def scopes_for_user(user: User) -> list[tuple[Scope, str]]:
-    """The scopes the user may choose on the coverage page: their regions, then municipalities."""
+    """The scopes the user may choose on the coverage page: their regions, then municipalities; the
+    archived ones are not offered (docs/architecture.md, «Archive, never delete»)."""
     result: list[tuple[Scope, str]] = []
-    for region in regions_for(user).order_by("name"):
+    for region in regions_for(user).active().order_by("name"):
         result.append((Scope("region", region.code), region.name))
-    for mun in municipalities_for(user).select_related("region").order_by("region__name", "name"):
+    for mun in municipalities_for(user).active().select_related("region").order_by("region__name", "name"):
         result.append((Scope("municipality", mun.code), mun.name))
     return result
 

@@ -57,8 +57,10 @@ def campaign_create(
         require_municipality(user, area, roles=perm.CAMPAIGN_MANAGERS)
     else:
         require_region(user, area, roles=perm.CAMPAIGN_MANAGERS)
+    require_active(area, field="area")  # archived organisations take no new round
     if not schools:
         raise ValidationError({"schools": ["«ОО»: в мониторинг не вошла ни одна ОО. Выберите ОО или измените период."]})
+    require_active(*schools, field="schools")
     if not indicators:
         raise ValidationError({"indicators": ["«Показатели»: выберите хотя бы один показатель."]})
     if isinstance(area, Municipality):
@@ -312,6 +314,8 @@ def result_save(
     if result is not None and result.pk is not None:
         require_school(user, result.school, roles=perm.RESULT_ENTERERS)
     average = result_check(year=year, procedure=procedure, subject=subject, average=average)
+    if result is None or result.school_id != school.pk:
+        require_active(school)
     subject = " ".join(subject.split())
     if result_find(school=school, year=year, procedure=procedure, subject=subject, exclude=result) is not None:
         raise ValidationError(

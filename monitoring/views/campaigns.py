@@ -86,11 +86,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_areas(user) -> list[tuple[Scope, Region | Municipality]]:
+    """The territories a new campaign may cover: the user's, archived ones left out."""
     areas: list[tuple[Scope, Region | Municipality]] = []
     roles = perm.CAMPAIGN_MANAGERS
-    for region in regions_for(user, roles=roles).order_by("name"):
+    for region in regions_for(user, roles=roles).active().order_by("name"):
         areas.append((Scope("region", region.code), region))
-    for mun in municipalities_for(user, roles=roles).select_related("region").order_by("region__name", "name"):
+    municipalities = municipalities_for(user, roles=roles).active().select_related("region")
+    for mun in municipalities.order_by("region__name", "name"):
         areas.append((Scope("municipality", mun.code), mun))
     return areas
 
@@ -101,13 +103,12 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
     if not perm.can_manage_campaigns(request.user):
         raise PermissionDenied
     areas = _managed_areas(request.user)
-    schools = schools_for(request.user, roles=perm.CAMPAIGN_MANAGERS)
+    schools = schools_for(request.user, roles=perm.CAMPAIGN_MANAGERS).active()  # a new round: no archived school
     form = CampaignForm(request.POST or None, areas=areas, schools=schools)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = list(data["schools"]) or list(
-            schools_in_scope(data["area_object"], data["period_from"], data["period_to"]).select_related("municipality")
-        )
+        in_scope = schools_in_scope(data["area_object"], data["period_from"], data["period_to"])
+        chosen = list(data["schools"]) or list(in_scope.active().select_related("municipality"))
         try:
             campaign = campaign_create(
                 user=request.user,

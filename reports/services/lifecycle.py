@@ -12,6 +12,7 @@ from django.db import transaction
 
 from core.models import User
 from schools.models import Municipality, Region
+from schools.services import require_active
 
 from .. import permissions
 from ..models import AnalyticalReference, Recommendation, ReferenceStatus, ReferenceTemplate, ScopeKind
@@ -60,9 +61,10 @@ def reference_create(
         raise ValidationError({"date_to": "Окончание периода раньше его начала."})
     if not 0 <= precision <= 4:
         raise ValidationError({"precision": "Точность процентов — от 0 до 4 знаков после запятой."})
-    if f"{scope_kind}:{scope_code}" not in dict(permissions.creatable_scopes(user)):
+    if f"{scope_kind}:{scope_code}" not in dict(permissions.creatable_scopes(user, include_archived=True)):
         raise PermissionDenied("Создавать справки по этой территории вы не можете.")
     region, municipality = _scope_objects(scope_kind, scope_code)
+    require_active(municipality or region, field="scope")  # an archived territory takes no new reference
     snapshot = snapshot_compute(
         scope_kind=scope_kind, scope_code=scope_code, date_from=date_from, date_to=date_to, template=template
     )

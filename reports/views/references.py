@@ -40,7 +40,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
         request.GET,
         queryset=selectors.reference_list(request.user),
         request=request,
-        with_municipality=municipalities_for(request.user)[:2].count() > 1,
+        with_municipality=municipalities_for(request.user).active()[:2].count() > 1,
     )
     references = filtered_queryset(request, filterset)
     listing = ListPage(filter=filterset, page=paginate(request, references))

@@ -12,6 +12,7 @@ from core.calendar import date_text, quarter_bounds
 from core.models import Role, User
 from core.scope import require_region
 from schools.models import Region
+from schools.services import require_active
 
 from ..models import QuarterDeadline
 
@@ -20,6 +21,7 @@ from ..models import QuarterDeadline
 def deadline_set(*, region: Region, year: int, quarter: int, deadline: dt.date, user: User) -> QuarterDeadline:
     """Set the quarter's report deadline for the region: from the quarter's last month to 90 days after it."""
     require_region(user, region, roles=(Role.COORDINATOR, Role.ADMIN))
+    require_active(region)
     _start, end = quarter_bounds(year, quarter)
     earliest = end - dt.timedelta(days=30)
     if not earliest <= deadline <= end + dt.timedelta(days=90):

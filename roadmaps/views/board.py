@@ -62,7 +62,7 @@ def status_board(request: HttpRequest) -> HttpResponse:
         configured = deadlines_by_region(year, quarter)
         regions = [
             {"region": r, "deadline": configured.get(r.pk), "default": default_deadline(year, quarter)}
-            for r in regions_for(request.user, roles=(Role.COORDINATOR, Role.ADMIN))
+            for r in regions_for(request.user, roles=(Role.COORDINATOR, Role.ADMIN)).active()
         ]
     return render(
         request,

@@ -41,3 +41,10 @@ class ScopedOrganisations:
 
     def regions(self, user: User | None = None, *, roles: tuple[str, ...] | None = None) -> QuerySet[Region]:
         return Region.objects.all() if user is None else regions_for(user, roles=roles)
+
+
+def municipalities_of_schools(user: User) -> QuerySet[Municipality]:
+    """The municipality filter of the lists: municipalities in which the user sees at least one school
+    that is not archived (an archived municipality, or one of an archived region, is not offered: see
+    docs/architecture.md, «Archive, never delete»)."""
+    return Municipality.objects.filter(pk__in=schools_for(user).active().values("municipality_id")).order_by("name")

@@ -18,7 +18,6 @@ from ..models import (
     Category,
     CuratorAssignment,
     LowResultCause,
-    Municipality,
     RegistryEntry,
     RiskFactor,
     RiskLevel,
@@ -47,11 +46,6 @@ def school_rows(schools: QuerySet[School], academic_year: int | None) -> QuerySe
             to_attr="active_curators",
         ),
     )
-
-
-def municipalities_of_schools(user: User) -> QuerySet[Municipality]:
-    """Municipalities in which the user sees at least one school (for the directory filter)."""
-    return Municipality.objects.filter(pk__in=schools_for(user).values("municipality_id")).order_by("name")
 
 
 def registry_years(schools: QuerySet[School]) -> list[int]:

@@ -17,6 +17,7 @@ from ..models import (
     School,
 )
 from ..permissions import require_school_editor
+from .archive import require_active
 from .common import _raise
 
 
@@ -90,7 +91,8 @@ def curator_unassign(*, user: User | None, assignment: CuratorAssignment, unassi
 def leader_candidates(school: School):
     """Leader schools of the school's region that may mentor it."""
     return (
-        School.objects.filter(is_leader=True, municipality__region_id=school.municipality.region_id)
+        School.objects.active()
+        .filter(is_leader=True, municipality__region_id=school.municipality.region_id)
         .exclude(pk=school.pk)
         .select_related("municipality")
         .order_by("name")
@@ -113,6 +115,7 @@ def partner_assign(*, user: User | None, school: School, leader: School, date_fr
     if date_from is None:
         errors["date_from"] = _("Укажите дату начала взаимодействия.")
     _raise(errors)
+    require_active(leader, field="leader")  # an archived leader school mentors no one anew
     if (
         PartnerAssignment.objects.select_for_update()
         .filter(school=school, leader=leader, date_to__isnull=True)

@@ -127,7 +127,9 @@ def test_campaign_create_refuses_an_indicator_id_beyond_the_range(client, method
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["indicators"] == [f"Выберите корректный вариант. {'9' * 30} нет среди допустимых значений."]
-    assert errors["schools"] == [f"Выберите корректный вариант. {'9' * 30} нет среди допустимых значений."]
+    assert errors["schools"] == [  # a school the select did not offer (core.forms.offered_only)
+        "«ОО»: выберите значение из списка. Организации в архиве и вне вашей зоны ответственности не выбираются."
+    ]
     assert not Campaign.objects.exists()
 
 
