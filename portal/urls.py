@@ -33,6 +33,7 @@ urlpatterns = [
     path("monitoring/coverage/", include("coverage.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("references/", include("reports.urls")),
+    path("verify/", reports_views.verify_start, name="verify-start"),
     path("verify/<str:code>/", reports_views.verify, name="verify"),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,9 @@
 """Forms of the references: creation, the narrative with its recommendations formset, sign-off,
-return, list filters and the public verification upload."""
+return, list filters and the public verification (the code typed by hand, the uploaded PDF)."""
 
 from __future__ import annotations
+
+import re
 
 from django import forms
 from django.conf import settings
@@ -13,6 +15,7 @@ from core.forms import date_field, offered_only, use_text_dates
 from .models import AnalyticalReference, ApprovalKind, ReferenceTemplate
 
 VERIFY_MAX_BYTES = settings.VERIFY_UPLOAD_MAX_BYTES
+VERIFY_CODE_RE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")  # as printed: services.new_code
 
 
 class ReferenceCreateForm(forms.Form):
@@ -139,8 +142,42 @@ class VerifyUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > VERIFY_MAX_BYTES:
+        if upload is not None and upload.size > VERIFY_MAX_BYTES:
             raise forms.ValidationError(
                 f"Файл больше {VERIFY_MAX_BYTES // (1024 * 1024)} МБ: это не PDF справки, загрузите подписанный экземпляр."
             )
         return upload
+
+
+# Cyrillic letters that look like Latin ones: a code typed on a Russian keyboard still finds its version.
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТХ", "ABEKMHOPCTX")
+
+
+class VerifyCodeForm(VerifyUploadForm):
+    """`/verify/`: the code printed on a reference, typed by hand (case, spaces and dashes do not
+    matter), and optionally the PDF to check against the signed version."""
+
+    NOT_FOUND = (
+        "Справка с кодом %(code)s не найдена. Проверьте код: он напечатан внизу каждой страницы справки и под QR-кодом."
+    )
+
+    code = forms.CharField(
+        label="Код проверки",
+        max_length=40,
+        help_text="Напечатан внизу каждой страницы справки и под QR-кодом, например ABCD-EFGH-2345.",
+        error_messages={"required": "Введите код проверки: он напечатан внизу каждой страницы справки."},
+    )
+    file = forms.FileField(
+        label="PDF-файл справки (необязательно)",
+        required=False,
+        help_text="Если приложить файл, портал сравнит его с подписанным экземпляром. Файл не сохраняется.",
+    )
+
+    def clean_code(self) -> str:
+        compact = re.sub(r"[\s\-‐‑–—]", "", self.cleaned_data["code"]).upper().translate(_LOOKALIKES)
+        code = f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+        if not VERIFY_CODE_RE.match(code):
+            raise forms.ValidationError(
+                "Код проверки — 12 латинских букв и цифр в виде XXXX-XXXX-XXXX, например ABCD-EFGH-2345."
+            )
+        return code

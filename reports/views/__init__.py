@@ -1,7 +1,7 @@
 """Views of the references: thin — parse, check permission, call one service or selector, render."""
 
 from .files import job_retry, job_status, signed_zip, version_pdf, version_xlsx
-from .public import verify
+from .public import verify, verify_start
 from .references import (
     reference_create,
     reference_detail,
@@ -28,6 +28,7 @@ __all__ = [
     "reference_sign",
     "signed_zip",
     "verify",
+    "verify_start",
     "version_pdf",
     "version_xlsx",
 ]
