@@ -72,8 +72,8 @@ REPORT_WORKFLOW = Workflow(
 
 
 @transaction.atomic
-def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
-    """Director sends a complete report for review."""
+def report_submit(*, report: QuarterlyReport, user: User, version: int | None) -> ReportTransition:
+    """Director sends a complete report for review, the `version` they saw (core.versions)."""
     school = report.roadmap.school
     require_school(user, school, roles=SUBMITTERS)
     if report.status == ReportStatus.DRAFT and not covers_school(user, school, roles=REVIEWERS):
@@ -90,7 +90,7 @@ def report_submit(*, report: QuarterlyReport, user: User) -> ReportTransition:
         problems = report_problems(report)
         if problems:
             raise ValidationError({NON_FIELD_ERRORS: problems})
-    entry = REPORT_WORKFLOW.move(report, "submit", user=user, version=None)
+    entry = REPORT_WORKFLOW.move(report, "submit", user=user, version=version)
     report_lines_freeze(report_ids=[report.pk])
     return entry
 
@@ -122,7 +122,7 @@ def report_return(
     user: User,
     comment: str = "",
     line_comments: dict[int, str] | None = None,
-    version: int | None = None,
+    version: int | None,
 ) -> ReportTransition:
     """Methodist returns a submitted report; a comment on the report or on at least one line is required.
     `version` is the one the methodist reviewed (core.versions); None only for the portal itself."""
@@ -140,16 +140,14 @@ def report_return(
 
 
 @transaction.atomic
-def report_approve(
-    *, report: QuarterlyReport, user: User, comment: str = "", version: int | None = None
-) -> ReportTransition:
+def report_approve(*, report: QuarterlyReport, user: User, comment: str = "", version: int | None) -> ReportTransition:
     """Methodist approves the version of the report they reviewed (`version`; None only for the portal)."""
     require_school(user, report.roadmap.school, roles=REVIEWERS)
     return REPORT_WORKFLOW.move(report, "approve", user=user, version=version, comment=comment.strip())
 
 
 @transaction.atomic
-def report_reopen(*, report: QuarterlyReport, user: User, reason: str, version: int | None = None) -> ReportTransition:
+def report_reopen(*, report: QuarterlyReport, user: User, reason: str, version: int | None) -> ReportTransition:
     """An approved report is read-only; a methodist may reopen it (to «возвращён»), giving a reason."""
     require_school(user, report.roadmap.school, roles=REVIEWERS)
     if not reason.strip():
@@ -161,7 +159,7 @@ def report_reopen(*, report: QuarterlyReport, user: User, reason: str, version: 
 
 
 @transaction.atomic
-def report_certify(*, report: QuarterlyReport, user: User) -> ReportTransition:
-    """The curator certifies (заверяет) a submitted or approved report of their school."""
+def report_certify(*, report: QuarterlyReport, user: User, version: int | None) -> ReportTransition:
+    """The curator certifies (заверяет) a submitted or approved report of their school, the `version` they read."""
     require_school(user, report.roadmap.school, roles=CERTIFIERS)
-    return REPORT_WORKFLOW.move(report, "certify", user=user, version=None)
+    return REPORT_WORKFLOW.move(report, "certify", user=user, version=version)

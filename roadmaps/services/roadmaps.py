@@ -125,6 +125,13 @@ def _claim_roadmap(roadmap: Roadmap, version: int | None, user: User | None) -> 
     roadmap._history_user = user
 
 
+def _roadmap_changed(roadmap: Roadmap, user: User | None) -> None:
+    """An activity is about to change: the roadmap moves to its next version first, so its history
+    record precedes the activity's and a page opened before is refused naming the activity."""
+    _claim_roadmap(roadmap, None, user)
+    roadmap.save(update_fields=["version", "updated_at"])
+
+
 def _roadmap_conflict(roadmap: Roadmap, version: int) -> str:
     """Who changed the roadmap since `version`: its status, and which activities were added, edited or removed."""
     authors, since, until, changes = history_changes(roadmap, version, fields=("status",))
@@ -176,10 +183,9 @@ def activity_save(
             }
         )
     activity.full_clean(exclude=["roadmap"])
+    _roadmap_changed(roadmap, user)
     activity._history_user = user
     activity.save()
-    _claim_roadmap(roadmap, None, user)
-    roadmap.save(update_fields=["version", "updated_at"])
     for report in QuarterlyReport.objects.filter(
         roadmap=roadmap, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
     ).select_related("roadmap"):
@@ -216,10 +222,9 @@ def activity_delete(*, activity: Activity, user: User, version: int | None = Non
         )
     # Only empty lines of drafts are left (checked above); a line of a sent report is PROTECTed.
     activity.report_lines.all().delete()
+    _roadmap_changed(roadmap, user)
     activity._history_user = user
     activity.delete()
-    _claim_roadmap(roadmap, None, user)
-    roadmap.save(update_fields=["version", "updated_at"])
 
 
 ROADMAP_WORKFLOW = Workflow(
@@ -235,17 +240,18 @@ ROADMAP_WORKFLOW = Workflow(
 
 
 @transaction.atomic
-def roadmap_submit(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
+def roadmap_submit(*, roadmap: Roadmap, user: User, version: int | None) -> RoadmapTransition:
+    """The director sends the roadmap at the `version` they saw (core.versions) for approval."""
     require_school(user, roadmap.school, roles=SUBMITTERS)
     if roadmap.status in EDITABLE and not roadmap.activities.exists():
         raise ValidationError(
             {NON_FIELD_ERRORS: [_("В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой.")]}
         )
-    return ROADMAP_WORKFLOW.move(roadmap, "submit", user=user, version=None)
+    return ROADMAP_WORKFLOW.move(roadmap, "submit", user=user, version=version)
 
 
 @transaction.atomic
-def roadmap_return(*, roadmap: Roadmap, user: User, comment: str, version: int | None = None) -> RoadmapTransition:
+def roadmap_return(*, roadmap: Roadmap, user: User, comment: str, version: int | None) -> RoadmapTransition:
     """Methodist returns the submitted roadmap at the `version` they reviewed (core.versions)."""
     require_school(user, roadmap.school, roles=REVIEWERS)
     if not comment.strip():
@@ -256,23 +262,23 @@ def roadmap_return(*, roadmap: Roadmap, user: User, comment: str, version: int |
 
 
 @transaction.atomic
-def roadmap_approve(
-    *, roadmap: Roadmap, user: User, comment: str = "", version: int | None = None
-) -> RoadmapTransition:
+def roadmap_approve(*, roadmap: Roadmap, user: User, comment: str = "", version: int | None) -> RoadmapTransition:
     """Methodist approves the roadmap at the `version` they reviewed (core.versions)."""
     require_school(user, roadmap.school, roles=REVIEWERS)
     return ROADMAP_WORKFLOW.move(roadmap, "approve", user=user, version=version, comment=comment.strip())
 
 
 @transaction.atomic
-def roadmap_certify(*, roadmap: Roadmap, user: User) -> RoadmapTransition:
+def roadmap_certify(*, roadmap: Roadmap, user: User, version: int | None) -> RoadmapTransition:
+    """The curator certifies the roadmap at the `version` they read (core.versions)."""
     require_school(user, roadmap.school, roles=CERTIFIERS)
-    return ROADMAP_WORKFLOW.move(roadmap, "certify", user=user, version=None)
+    return ROADMAP_WORKFLOW.move(roadmap, "certify", user=user, version=version)
 
 
 @transaction.atomic
-def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str) -> RoadmapTransition:
+def roadmap_reopen(*, roadmap: Roadmap, user: User, reason: str, version: int | None) -> RoadmapTransition:
+    """A methodist reopens the approved roadmap at the `version` they saw (core.versions), giving a reason."""
     require_school(user, roadmap.school, roles=REVIEWERS)
     if not reason.strip():
         raise ValidationError({"reason": [_("Укажите причину: без неё открыть утверждённую дорожную карту нельзя.")]})
-    return ROADMAP_WORKFLOW.move(roadmap, "reopen", user=user, version=None, comment=reason.strip())
+    return ROADMAP_WORKFLOW.move(roadmap, "reopen", user=user, version=version, comment=reason.strip())

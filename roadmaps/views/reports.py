@@ -170,7 +170,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if request.POST.get("action") == "submit":
                 try:
-                    services.report_submit(report=report, user=request.user)
+                    services.report_submit(report=report, user=request.user, version=report.version)
                 except ValidationError as exc:
                     messages.warning(request, "Черновик сохранён, но отчёт не отправлен. Исправьте:")
                     message_service_errors(request, exc)
@@ -197,42 +197,42 @@ REPORT_ACTIONS = {
 }
 
 
+def _line_comments(data) -> dict[int, str]:
+    """The methodist's comments on lines, posted as `line-comment-<line id>`."""
+    comments = {}
+    for key, value in data.items():
+        if key.startswith("line-comment-") and _int(key.removeprefix("line-comment-")):
+            comments[int(key.removeprefix("line-comment-"))] = value
+    return comments
+
+
 @login_required
 @require_POST
 def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     report = get_object_or_404(reports_for(request.user), pk=pk)
     if action not in REPORT_ACTIONS:
         raise Http404
+    # Every button posts the version its page showed (core.versions): a stale one is refused.
+    version = posted_version(request.POST)
     try:
-        if action == "submit":
-            services.report_submit(report=report, user=request.user)
+        if action in ("submit", "certify"):
+            service = services.report_submit if action == "submit" else services.report_certify
+            service(report=report, user=request.user, version=version)
         elif action == "approve":
             services.report_approve(
-                report=report,
-                user=request.user,
-                comment=request.POST.get("comment", ""),
-                version=posted_version(request.POST),
+                report=report, user=request.user, comment=request.POST.get("comment", ""), version=version
             )
         elif action == "return":
-            line_comments = {}
-            for key, value in request.POST.items():
-                if key.startswith("line-comment-") and _int(key.removeprefix("line-comment-")):
-                    line_comments[int(key.removeprefix("line-comment-"))] = value
             services.report_return(
                 report=report,
                 user=request.user,
                 comment=request.POST.get("comment", ""),
-                line_comments=line_comments,
-                version=posted_version(request.POST),
+                line_comments=_line_comments(request.POST),
+                version=version,
             )
-        elif action == "certify":
-            services.report_certify(report=report, user=request.user)
         elif action == "reopen":
             services.report_reopen(
-                report=report,
-                user=request.user,
-                reason=request.POST.get("reason", ""),
-                version=posted_version(request.POST),
+                report=report, user=request.user, reason=request.POST.get("reason", ""), version=version
             )
     except ValidationError as exc:
         message_service_errors(request, exc)

@@ -243,10 +243,10 @@ def roadmap_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ROADMAP_ACTIONS:
         raise Http404
     service, done = ROADMAP_ACTIONS[action]
-    kwargs = {}
+    # Every button posts the version its page showed (core.versions): a stale one is refused.
+    kwargs = {"version": posted_version(request.POST)}
     if action in ("approve", "return"):
         kwargs["comment"] = request.POST.get("comment", "")
-        kwargs["version"] = posted_version(request.POST)
     if action == "reopen":
         kwargs["reason"] = request.POST.get("reason", "")
     try:

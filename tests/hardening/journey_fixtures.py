@@ -110,6 +110,6 @@ def _submitted_report(district: District, district_director: User) -> QuarterlyR
     year, q = district.quarter
     report = services.report_create(roadmap=roadmap, year=year, quarter=q, user=district_director)
     fill_lines(report, district_director, finished_on=min(timezone.localdate(), end), started_on=start)
-    services.report_submit(report=report, user=district_director)
+    services.report_submit(report=report, user=district_director, version=report.version)
     report.refresh_from_db()
     return report

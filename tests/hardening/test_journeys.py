@@ -155,7 +155,9 @@ def test_reference_goes_from_methodist_through_head_to_coordinator_and_verifies(
 
     # A reference is signed after its period has ended: the district's previous quarter.
     district = ended_district  # noqa: F811
-    roadmap_services.report_approve(report=ended_submitted_report, user=methodist)
+    roadmap_services.report_approve(
+        report=ended_submitted_report, user=methodist, version=ended_submitted_report.version
+    )
     base = live_server.url
     period_from = min(district.year_start, district.quarter_bounds[0])
     period_to = district.quarter_bounds[1]

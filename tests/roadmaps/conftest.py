@@ -27,13 +27,13 @@ def fill_lines(report: QuarterlyReport, user, **overrides) -> QuarterlyReport:
 @pytest.fixture
 def submitted_report(report, director):
     fill_lines(report, director)
-    services.report_submit(report=report, user=director)
+    services.report_submit(report=report, user=director, version=report.version)
     report.refresh_from_db()
     return report
 
 
 @pytest.fixture
 def approved_report(submitted_report, methodist):
-    services.report_approve(report=submitted_report, user=methodist)
+    services.report_approve(report=submitted_report, user=methodist, version=submitted_report.version)
     submitted_report.refresh_from_db()
     return submitted_report

@@ -84,7 +84,9 @@ def test_conflict_via_form_keeps_input_and_returns_409(client, report, director,
 
 def test_transition_after_opening_is_a_conflict_too(submitted_report, methodist):
     stale = submitted_report.version
-    services.report_return(report=submitted_report, user=methodist, comment="Исправьте")
+    services.report_return(
+        report=submitted_report, user=methodist, comment="Исправьте", version=submitted_report.version
+    )
     with pytest.raises(services.ReportConflict) as exc:
         services.report_save(report=submitted_report, user=methodist, version=stale, lines={})
     assert "статус: «на проверке» → «возвращён на доработку»" in exc.value.message

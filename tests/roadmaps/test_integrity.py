@@ -61,7 +61,11 @@ def test_return_mail_keeps_the_comment_as_written(
     line = submitted_report.lines.first()
     with django_capture_on_commit_callbacks(execute=True):
         services.report_return(
-            report=submitted_report, user=methodist, comment=comment, line_comments={line.pk: "Строка: <i>&</i>"}
+            report=submitted_report,
+            user=methodist,
+            comment=comment,
+            line_comments={line.pk: "Строка: <i>&</i>"},
+            version=submitted_report.version,
         )
     message = mail.outbox[-1]
     assert message.to == [director.email]
@@ -82,6 +86,7 @@ def test_return_mail_names_the_report_and_the_line(
             user=methodist,
             comment="",
             line_comments={lines[0].pk: "Нет протокола", lines[1].pk: "Уточните число участников"},
+            version=submitted_report.version,
         )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -125,7 +130,7 @@ VOIDED = "Заверение снято: отчёт изменён после з
 
 @pytest.fixture
 def certified_report(submitted_report, curator):
-    services.report_certify(report=submitted_report, user=curator)
+    services.report_certify(report=submitted_report, user=curator, version=submitted_report.version)
     submitted_report.refresh_from_db()
     assert submitted_report.certified_at is not None
     return submitted_report
@@ -143,15 +148,19 @@ def _assert_voided(report, client, viewer, *, because: str):
 
 
 def test_return_voids_the_certification(client, certified_report, methodist, director):
-    services.report_return(report=certified_report, user=methodist, comment="Уточните результаты")
+    services.report_return(
+        report=certified_report, user=methodist, comment="Уточните результаты", version=certified_report.version
+    )
     _assert_voided(certified_report, client, director, because="возвращён на доработку")
 
 
 def test_reopen_voids_the_certification(client, certified_report, methodist, director):
-    services.report_approve(report=certified_report, user=methodist)
+    services.report_approve(report=certified_report, user=methodist, version=certified_report.version)
     certified_report.refresh_from_db()
     assert certified_report.certified_at is not None  # approval changes nothing the curator certified
-    services.report_reopen(report=certified_report, user=methodist, reason="Ошибка в дате")
+    services.report_reopen(
+        report=certified_report, user=methodist, reason="Ошибка в дате", version=certified_report.version
+    )
     _assert_voided(certified_report, client, director, because="открыт для исправления")
 
 
@@ -165,10 +174,10 @@ def test_a_line_save_voids_the_certification(client, certified_report, curator, 
 def test_resubmission_voids_the_certification(client, certified_report, curator, director):
     QuarterlyReport.objects.filter(pk=certified_report.pk).update(status=ReportStatus.RETURNED)
     certified_report.refresh_from_db()
-    services.report_submit(report=certified_report, user=director)
+    services.report_submit(report=certified_report, user=director, version=certified_report.version)
     _assert_voided(certified_report, client, director, because="отправлен на проверку повторно")
     # The curator may certify the resubmitted report again.
-    services.report_certify(report=certified_report, user=curator)
+    services.report_certify(report=certified_report, user=curator, version=certified_report.version)
     certified_report.refresh_from_db()
     assert certified_report.certified_at is not None
     client.force_login(director)

@@ -43,7 +43,7 @@ def _edit_after_reopen(roadmap: Roadmap, methodist) -> None:
     """Approve the roadmap, reopen it, and rewrite the first activity's title, type and dates."""
     Roadmap.objects.filter(pk=roadmap.pk).update(status=RoadmapStatus.APPROVED)
     roadmap.refresh_from_db()
-    services.roadmap_reopen(roadmap=roadmap, user=methodist, reason="Уточнить мероприятия")
+    services.roadmap_reopen(roadmap=roadmap, user=methodist, reason="Уточнить мероприятия", version=roadmap.version)
     activity = roadmap.activities.order_by("pk").first()
     services.activity_save(
         roadmap=roadmap,

@@ -28,10 +28,10 @@ def other_director(request, school, other_school):
 def test_director_of_another_school_cannot_submit(report, director, other_director):
     fill_lines(report, director)  # complete: only the actor's right stands in the way
     with pytest.raises(PermissionDenied):
-        services.report_submit(report=report, user=other_director)
+        services.report_submit(report=report, user=other_director, version=report.version)
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
-    services.report_submit(report=report, user=director)
+    services.report_submit(report=report, user=director, version=report.version)
     assert report.status == ReportStatus.SUBMITTED
 
 
@@ -65,7 +65,7 @@ def test_director_of_another_school_cannot_open_a_report_or_edit_the_roadmap(roa
     with pytest.raises(PermissionDenied):
         services.activity_save(roadmap=roadmap, user=other_director, data={"title": "Чужое мероприятие"})
     with pytest.raises(PermissionDenied):
-        services.roadmap_submit(roadmap=roadmap, user=other_director)
+        services.roadmap_submit(roadmap=roadmap, user=other_director, version=roadmap.version)
     assert not roadmap.reports.exists()
 
 

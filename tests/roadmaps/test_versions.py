@@ -91,7 +91,7 @@ def _resubmitted_behind_the_back(report, director, other_methodist) -> None:
     """Another methodist returns the report, the director changes it and sends it again (version B)."""
     services.report_return(report=report, user=other_methodist, comment="Уточните", version=report.version)
     fill_lines(report, director, result="Версия Б: другие результаты")
-    services.report_submit(report=report, user=director)
+    services.report_submit(report=report, user=director, version=report.version)
     report.refresh_from_db()
 
 
@@ -139,7 +139,7 @@ def test_stale_return_and_reopen_are_refused(approved_report, director, methodis
     seen = approved_report.version
     services.report_reopen(report=approved_report, user=other_methodist, reason="Опечатка", version=seen)
     approved_report.refresh_from_db()
-    services.report_submit(report=approved_report, user=director)
+    services.report_submit(report=approved_report, user=director, version=approved_report.version)
     approved_report.refresh_from_db()
     with pytest.raises(StaleVersion):
         services.report_return(report=approved_report, user=methodist, comment="Ещё", version=seen)
@@ -164,7 +164,7 @@ def test_a_missing_version_is_refused(client, submitted_report, methodist):
 
 @pytest.fixture
 def submitted_roadmap(roadmap, director) -> Roadmap:
-    services.roadmap_submit(roadmap=roadmap, user=director)
+    services.roadmap_submit(roadmap=roadmap, user=director, version=roadmap.version)
     roadmap.refresh_from_db()
     return roadmap
 
@@ -182,7 +182,7 @@ def test_stale_roadmap_review_is_refused(client, submitted_roadmap, director, me
     services.activity_save(
         roadmap=roadmap, user=director, activity=activity, data={"title": "Другое"}, version=activity.version
     )
-    services.roadmap_submit(roadmap=roadmap, user=director)
+    services.roadmap_submit(roadmap=roadmap, user=director, version=roadmap.version)
     url = reverse("roadmaps:roadmap-action", args=[roadmap.pk, action])
     response = client.post(url, {"version": seen, "comment": "Замечание"}, follow=True)
     html = response.content.decode()

@@ -199,7 +199,9 @@ def test_reopen_via_view_needs_reason(client, methodist, approved_report):
 
 
 def test_history_lists_transitions_and_field_changes(client, director, methodist, submitted_report):
-    services.report_return(report=submitted_report, user=methodist, comment="Уточните число участников")
+    services.report_return(
+        report=submitted_report, user=methodist, comment="Уточните число участников", version=submitted_report.version
+    )
     fill_lines(submitted_report, director, participants=15)
     client.force_login(director)
     html = client.get(reverse("roadmaps:report-detail", args=[submitted_report.pk])).content.decode()

@@ -25,7 +25,7 @@ def test_report_create_adds_a_line_per_activity_of_the_quarter(report, roadmap):
 
 def test_submit_requires_every_line_complete(report, director):
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(report=report, user=director)
+        services.report_submit(report=report, user=director, version=report.version)
     messages = exc.value.messages
     assert len(messages) == 3
     assert all("не указан статус" in m for m in messages)
@@ -34,10 +34,10 @@ def test_submit_requires_every_line_complete(report, director):
 def test_line_not_done_needs_a_reason(report, director):
     fill_lines(report, director, status="not_done", result="", participants=None)
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(report=report, user=director)
+        services.report_submit(report=report, user=director, version=report.version)
     assert "статус «не выполнено» — укажите причину" in exc.value.messages[0]
     fill_lines(report, director, status="not_done", reason="Карантин в школе", result="")
-    services.report_submit(report=report, user=director)
+    services.report_submit(report=report, user=director, version=report.version)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 
@@ -47,7 +47,7 @@ def test_submit_records_transition_and_mails_methodists(
 ):
     fill_lines(report, director)
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_submit(report=report, user=director)
+        services.report_submit(report=report, user=director, version=report.version)
     t = ReportTransition.objects.get(report=report)
     assert (t.actor, t.from_status, t.to_status, t.action) == (director, "draft", "submitted", "submit")
     assert len(mail.outbox) == 1
@@ -60,12 +60,14 @@ def test_submit_by_methodist_or_curator_is_forbidden(report, director, methodist
     fill_lines(report, director)
     for user in (methodist, curator):
         with pytest.raises(PermissionDenied):
-            services.report_submit(report=report, user=user)
+            services.report_submit(report=report, user=user, version=report.version)
 
 
 def test_return_requires_a_comment(submitted_report, methodist):
     with pytest.raises(ValidationError) as exc:
-        services.report_return(report=submitted_report, user=methodist, comment="  ", line_comments={})
+        services.report_return(
+            report=submitted_report, user=methodist, comment="  ", line_comments={}, version=submitted_report.version
+        )
     assert "Укажите замечание" in exc.value.messages[0]
     submitted_report.refresh_from_db()
     assert submitted_report.status == ReportStatus.SUBMITTED
@@ -76,7 +78,11 @@ def test_return_with_line_comment_only(submitted_report, methodist, director, dj
     line = submitted_report.lines.first()
     with django_capture_on_commit_callbacks(execute=True):
         services.report_return(
-            report=submitted_report, user=methodist, comment="", line_comments={line.pk: "Приложите приказ"}
+            report=submitted_report,
+            user=methodist,
+            comment="",
+            line_comments={line.pk: "Приложите приказ"},
+            version=submitted_report.version,
         )
     submitted_report.refresh_from_db()
     assert submitted_report.status == ReportStatus.RETURNED
@@ -87,9 +93,11 @@ def test_return_with_line_comment_only(submitted_report, methodist, director, dj
 
 
 def test_returned_report_can_be_fixed_and_resubmitted(submitted_report, methodist, director):
-    services.report_return(report=submitted_report, user=methodist, comment="Уточните результаты")
+    services.report_return(
+        report=submitted_report, user=methodist, comment="Уточните результаты", version=submitted_report.version
+    )
     fill_lines(submitted_report, director, result="Проведено 2 семинара, 14 педагогов")
-    services.report_submit(report=submitted_report, user=director)
+    services.report_submit(report=submitted_report, user=director, version=submitted_report.version)
     submitted_report.refresh_from_db()
     assert submitted_report.status == ReportStatus.SUBMITTED
     assert list(submitted_report.transitions.values_list("action", flat=True)) == ["submit", "return", "submit"]
@@ -97,7 +105,7 @@ def test_returned_report_can_be_fixed_and_resubmitted(submitted_report, methodis
 
 def test_approve_by_methodist(submitted_report, methodist, director, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_approve(report=submitted_report, user=methodist)
+        services.report_approve(report=submitted_report, user=methodist, version=submitted_report.version)
     submitted_report.refresh_from_db()
     assert submitted_report.status == ReportStatus.APPROVED
     assert submitted_report.approved_by == methodist
@@ -109,25 +117,25 @@ def test_approve_by_methodist(submitted_report, methodist, director, django_capt
 def test_approve_and_return_by_other_roles_are_forbidden(submitted_report, role, request):
     user = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
-        services.report_approve(report=submitted_report, user=user)
+        services.report_approve(report=submitted_report, user=user, version=submitted_report.version)
     with pytest.raises(PermissionDenied):
-        services.report_return(report=submitted_report, user=user, comment="Нет")
+        services.report_return(report=submitted_report, user=user, comment="Нет", version=submitted_report.version)
 
 
 def test_methodist_of_another_municipality_cannot_approve(submitted_report, outsider_methodist):
     with pytest.raises(PermissionDenied):
-        services.report_approve(report=submitted_report, user=outsider_methodist)
+        services.report_approve(report=submitted_report, user=outsider_methodist, version=submitted_report.version)
 
 
 def test_approve_draft_is_refused_in_russian(report, methodist):
     with pytest.raises(ValidationError) as exc:
-        services.report_approve(report=report, user=methodist)
+        services.report_approve(report=report, user=methodist, version=report.version)
     assert exc.value.messages == ["Нельзя утвердить отчёт: он в статусе «черновик»."]
 
 
 def test_submit_twice_is_refused(submitted_report, director):
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(report=submitted_report, user=director)
+        services.report_submit(report=submitted_report, user=director, version=submitted_report.version)
     assert exc.value.messages == ["Нельзя отправить на проверку отчёт: он в статусе «на проверке»."]
 
 
@@ -140,10 +148,12 @@ def test_approved_report_is_read_only(approved_report, director, methodist):
 
 def test_reopen_needs_methodist_and_reason(approved_report, methodist, director):
     with pytest.raises(PermissionDenied):
-        services.report_reopen(report=approved_report, user=director, reason="Ошибка")
+        services.report_reopen(report=approved_report, user=director, reason="Ошибка", version=approved_report.version)
     with pytest.raises(ValidationError):
-        services.report_reopen(report=approved_report, user=methodist, reason="")
-    services.report_reopen(report=approved_report, user=methodist, reason="Ошибка в числе участников")
+        services.report_reopen(report=approved_report, user=methodist, reason="", version=approved_report.version)
+    services.report_reopen(
+        report=approved_report, user=methodist, reason="Ошибка в числе участников", version=approved_report.version
+    )
     approved_report.refresh_from_db()
     assert approved_report.status == ReportStatus.RETURNED
     assert approved_report.approved_at is None
@@ -152,32 +162,34 @@ def test_reopen_needs_methodist_and_reason(approved_report, methodist, director)
 
 def test_reopen_of_submitted_report_is_refused(submitted_report, methodist):
     with pytest.raises(ValidationError) as exc:
-        services.report_reopen(report=submitted_report, user=methodist, reason="Причина")
+        services.report_reopen(
+            report=submitted_report, user=methodist, reason="Причина", version=submitted_report.version
+        )
     assert "в статусе «на проверке»" in exc.value.messages[0]
 
 
 def test_curator_certifies_submitted_report_once(submitted_report, curator, methodist, director):
     with pytest.raises(PermissionDenied):
-        services.report_certify(report=submitted_report, user=methodist)
-    services.report_certify(report=submitted_report, user=curator)
+        services.report_certify(report=submitted_report, user=methodist, version=submitted_report.version)
+    services.report_certify(report=submitted_report, user=curator, version=submitted_report.version)
     submitted_report.refresh_from_db()
     assert submitted_report.certified_by == curator
     assert submitted_report.status == ReportStatus.SUBMITTED
     with pytest.raises(ValidationError) as exc:
-        services.report_certify(report=submitted_report, user=curator)
+        services.report_certify(report=submitted_report, user=curator, version=submitted_report.version)
     assert "уже заверен" in exc.value.messages[0]
 
 
 def test_certify_draft_is_refused(report, curator):
     with pytest.raises(ValidationError):
-        services.report_certify(report=report, user=curator)
+        services.report_certify(report=report, user=curator, version=report.version)
 
 
 def test_curator_of_another_school_cannot_certify(submitted_report):
     stranger = f.user_with_role("curator")
     f.CuratorAssignmentFactory(user=stranger, full_name=stranger.full_name)
     with pytest.raises(PermissionDenied):
-        services.report_certify(report=submitted_report, user=stranger)
+        services.report_certify(report=submitted_report, user=stranger, version=submitted_report.version)
 
 
 def test_director_cannot_edit_draft_after_deadline_but_methodist_can(school, director, methodist):
@@ -205,11 +217,13 @@ def test_roadmap_emails_methodists_on_submit_and_director_on_decision(
     roadmap, director, methodist, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.roadmap_submit(roadmap=roadmap, user=director)
+        services.roadmap_submit(roadmap=roadmap, user=director, version=roadmap.version)
     assert mail.outbox[-1].to == [methodist.email]
     assert mail.outbox[-1].subject.startswith("Дорожная карта на согласование:")
     with django_capture_on_commit_callbacks(execute=True):
-        services.roadmap_return(roadmap=roadmap, user=methodist, comment="Добавьте мероприятия по ВСОКО")
+        services.roadmap_return(
+            roadmap=roadmap, user=methodist, comment="Добавьте мероприятия по ВСОКО", version=roadmap.version
+        )
     assert mail.outbox[-1].to == [director.email]
     assert "возвращена на доработку" in mail.outbox[-1].subject
     assert "Добавьте мероприятия по ВСОКО" in mail.outbox[-1].body
@@ -218,17 +232,19 @@ def test_roadmap_emails_methodists_on_submit_and_director_on_decision(
 def test_roadmap_with_no_activities_cannot_be_submitted(school, director):
     empty = f.RoadmapFactory(school=school, academic_year=2030)
     with pytest.raises(ValidationError) as exc:
-        services.roadmap_submit(roadmap=empty, user=director)
+        services.roadmap_submit(roadmap=empty, user=director, version=empty.version)
     assert exc.value.messages == ["В дорожной карте нет ни одного мероприятия — добавьте их перед отправкой."]
 
 
 def test_approved_roadmap_cannot_be_edited(roadmap, director, methodist):
-    services.roadmap_submit(roadmap=roadmap, user=director)
-    services.roadmap_approve(roadmap=roadmap, user=methodist)
+    services.roadmap_submit(roadmap=roadmap, user=director, version=roadmap.version)
+    services.roadmap_approve(roadmap=roadmap, user=methodist, version=roadmap.version)
     with pytest.raises(ValidationError) as exc:
         services.activity_save(roadmap=roadmap, user=director, data={"title": "Новое"})
     assert exc.value.messages == ["Дорожная карта в статусе «утверждена» — изменять её нельзя."]
-    services.roadmap_reopen(roadmap=roadmap, user=methodist, reason="Новые мероприятия по итогам ВПР")
+    services.roadmap_reopen(
+        roadmap=roadmap, user=methodist, reason="Новые мероприятия по итогам ВПР", version=roadmap.version
+    )
     roadmap.refresh_from_db()
     assert roadmap.status == "returned"
 
