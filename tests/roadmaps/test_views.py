@@ -182,7 +182,9 @@ def test_review_action_wrong_method_405(client, methodist, submitted_report):
 
 def test_curator_certifies_via_view(client, curator, submitted_report):
     client.force_login(curator)
-    response = client.post(reverse("roadmaps:report-action", args=[submitted_report.pk, "certify"]))
+    response = client.post(
+        reverse("roadmaps:report-action", args=[submitted_report.pk, "certify"]), {"version": submitted_report.version}
+    )
     assert response.status_code == 302
     submitted_report.refresh_from_db()
     assert submitted_report.certified_by == curator
@@ -376,7 +378,7 @@ def test_roadmap_detail_access(client, director, outsider_director, head, roadma
 
 def test_roadmap_workflow_via_views(client, director, methodist, curator, roadmap):
     client.force_login(director)
-    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "submit"]))
+    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "submit"]), {"version": roadmap.version})
     roadmap.refresh_from_db()
     assert roadmap.status == RoadmapStatus.SUBMITTED
     assert client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "approve"])).status_code == 403
@@ -391,12 +393,13 @@ def test_roadmap_workflow_via_views(client, director, methodist, curator, roadma
     roadmap.refresh_from_db()
     assert roadmap.status == RoadmapStatus.RETURNED
     client.force_login(director)
-    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "submit"]))
+    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "submit"]), {"version": roadmap.version})
     client.force_login(methodist)
     roadmap.refresh_from_db()
     client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "approve"]), {"version": roadmap.version})
     client.force_login(curator)
-    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "certify"]))
+    roadmap.refresh_from_db()
+    client.post(reverse("roadmaps:roadmap-action", args=[roadmap.pk, "certify"]), {"version": roadmap.version})
     roadmap.refresh_from_db()
     assert (roadmap.status, roadmap.certified_by) == (RoadmapStatus.APPROVED, curator)
     assert list(roadmap.transitions.values_list("action", flat=True)) == [
