@@ -26,7 +26,7 @@ RUN pip install -r requirements.txt
 
 COPY --chown=portal:portal . .
 # collectstatic needs settings only; these values exist for this build step alone.
-RUN SECRET_KEY=collectstatic-only DEBUG=0 TESTING=0 ALLOWED_HOSTS=localhost \
+RUN SECRET_KEY=collectstatic-only DEBUG=0 TESTING=0 ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
         python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media \
     && chown -R portal:portal /app/var

@@ -88,6 +88,9 @@ VLG_CONCLUSIONS = """Признать в целом работу по реали
 Провести анализ эффективности принятых мер по итогам 2021-2022 учебного года."""
 
 
+DEMO_BEL_DATA_AS_OF = dt.datetime(2021, 7, 6, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+
+
 def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
@@ -162,7 +165,11 @@ def _belgorod() -> None:
         },
         recommendations=_recs(BEL_RECOMMENDATIONS),
     )
-    if not _render_now(services.reference_generate(reference=ref, user=methodist)):
+    version = services.reference_generate(reference=ref, user=methodist)
+    # The demo recreates the letter of 07.07.2021 from that year's figures: its data are dated as the
+    # source document's (the day before the letter), so the signature does not precede them.
+    ReferenceVersion.objects.filter(pk=version.pk).update(data_as_of=DEMO_BEL_DATA_AS_OF)
+    if not _render_now(version):
         return
     services.reference_send(reference=ref, user=methodist)
     version = services.reference_sign(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.forms import date_field, offered_only, use_text_dates
 
+from .document.paragraphs import PARAGRAPHS, PLACEHOLDERS, paragraphs_of
 from .models import AnalyticalReference, ApprovalKind, ReferenceTemplate
 
 VERIFY_MAX_BYTES = settings.VERIFY_UPLOAD_MAX_BYTES
@@ -88,7 +89,31 @@ class NarrativeForm(forms.ModelForm):
             if name not in visible:
                 del self.fields[name]
         self.fields["precision"].widget.attrs.update({"min": 0, "max": 4})
+        # One field per narrative paragraph of the template (reports/document/paragraphs.py).
+        stored = paragraphs_of(self.instance.template, self.instance.paragraphs)
+        hint = "Пусто — абзац не печатается. Подстановки: " + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS) + "."
+        for p in PARAGRAPHS.get(self.instance.template, ()):
+            self.fields[f"paragraph_{p.key}"] = forms.CharField(
+                label=p.label,
+                required=False,
+                initial=stored[p.key],
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=f"{hint} По умолчанию: «{p.default}»",
+            )
         use_text_dates(self)
+
+    @property
+    def paragraph_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("paragraph_")]
+
+    def paragraphs(self) -> dict[str, str]:
+        """The cleaned paragraphs by key, for `reference_update(data={"paragraphs": ...})`."""
+        prefix = "paragraph_"
+        return {
+            name[len(prefix) :]: (value or "").strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith(prefix)
+        }
 
     def clean(self) -> dict:
         data = super().clean()

@@ -73,6 +73,9 @@ class AnalyticalReference(Versioned):
     # Printed as written, only when the methodist writes it: the author's warnings about the data
     # (reports/selectors/warnings.py) are shown on the page, never printed by themselves.
     data_note = models.TextField(_("примечание о данных"), blank=True)
+    # The template's narrative paragraphs around its tables, by key (reports/document/text.py PARAGRAPHS);
+    # a missing key prints the default, an empty one is left out (docs/references.md).
+    paragraphs = models.JSONField(_("абзацы"), default=dict, blank=True)
     # True while the conclusions/remarks hold text the portal drafted and nobody has reviewed yet.
     draft_pending = models.BooleanField(_("текст предложен порталом и не проверен"), default=False)
 
@@ -166,6 +169,8 @@ class ReferenceVersion(models.Model):
     authority = models.CharField(_("орган"), max_length=500, blank=True)
     date_from = models.DateField(_("период с"), null=True, blank=True)
     date_to = models.DateField(_("период по"), null=True, blank=True)
+    # When the data of the snapshot were read: the document prints «данные на …» from it, never today.
+    data_as_of = models.DateTimeField(_("данные на"), null=True, blank=True)
 
     # Rendered outputs; rerendering an unsigned version overwrites them.
     rendered_hash = models.CharField(max_length=64, blank=True)

@@ -32,13 +32,39 @@ from .models import (
 
 DEMO_PASSWORD = "demo"
 
+# code, name, then the region's own education authority as its letterhead and signature print it:
+# authority, head, head position, requisites, methodical service (genitive, after «методистами»).
 REGIONS = [
-    ("BEL", "Белгородская область"),
-    ("BRY", "Брянская область"),
-    ("KRD", "Краснодарский край"),
-    ("VLG", "Волгоградская область"),
-    ("SMO", "Смоленская область"),
+    (
+        "BEL",
+        "Белгородская область",
+        "Департамент образования Белгородской области",
+        "А.В. Милёхин",
+        "Заместитель Губернатора Белгородской области — начальник департамента образования",
+        "Соборная пл., д. 4, г. Белгород, 308005",
+        "ОГАОУ ДПО «БелИРО»",
+    ),
+    (
+        "BRY",
+        "Брянская область",
+        "Департамент образования и науки Брянской области",
+        "Е.В. Егорова",
+        "Директор департамента образования и науки Брянской области",
+        "пр-т Ленина, д. 33, г. Брянск, 241050",
+        "ГАУ ДПО «Брянский институт повышения квалификации работников образования»",
+    ),
+    ("KRD", "Краснодарский край", "", "", "", "", ""),
+    ("VLG", "Волгоградская область", "", "", "", "", ""),
+    ("SMO", "Смоленская область", "", "", "", "", ""),
 ]
+
+# The municipal methodical service, in the genitive the references print after «методистами».
+METHODICAL_SERVICES = {
+    "BEL-BR": "Белгородского ММЦ ОГАОУ ДПО «БелИРО»",
+    "VLG-KOT": "районного методического кабинета",
+    "KRD-KRYL": "МКУ «Центр методического и хозяйственного обеспечения МОО»",
+    "BRY-ROGN": "районного методического кабинета",
+}
 
 # code, region, name, authority, head, head position, requisites
 MUNICIPALITIES = [
@@ -386,7 +412,21 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, 
 @transaction.atomic
 def load() -> None:
     """Create or bring up to date the demo organisations, registry, assignments and users."""
-    regions = {code: upsert(Region, {"code": code}, {"name": name})[0] for code, name in REGIONS}
+    regions = {
+        code: upsert(
+            Region,
+            {"code": code},
+            {
+                "name": name,
+                "authority": authority,
+                "head_name": head,
+                "head_position": position,
+                "requisites": requisites,
+                "methodical_service": service,
+            },
+        )[0]
+        for code, name, authority, head, position, requisites, service in REGIONS
+    }
     municipalities: dict[str, Municipality] = {}
     for code, region, name, authority, head, position, requisites in MUNICIPALITIES:
         municipalities[code], _ = upsert(
@@ -399,6 +439,7 @@ def load() -> None:
                 "head_name": head,
                 "head_position": position,
                 "requisites": requisites,
+                "methodical_service": METHODICAL_SERVICES.get(code, ""),
             },
         )
     schools: dict[str, School] = {}
@@ -489,7 +530,7 @@ def _user(u: DemoUser) -> User:
 @demo_logins.register(order=10)
 def user_lines() -> list[tuple[str, str, str, str]]:
     """(role, login, password, scope) of every demo user, for the `load_demo` printout."""
-    region_names = dict(REGIONS)
+    region_names = {r[0]: r[1] for r in REGIONS}
     municipality_names = {m[0]: m[2] for m in MUNICIPALITIES}
     school_names = {s.code: s.name for s in SCHOOLS}
     lines = []

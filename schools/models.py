@@ -47,6 +47,14 @@ class Territory(Archivable):
     head_name = models.CharField(_("руководитель"), max_length=255, blank=True)
     head_position = models.CharField(_("должность руководителя"), max_length=255, blank=True)
     requisites = models.TextField(_("реквизиты (адрес, телефон, e-mail)"), blank=True)
+    methodical_service = models.CharField(
+        _("методическая служба (в родительном падеже)"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Как в справке: «методистами Белгородского ММЦ ОГАОУ ДПО «БелИРО»» — впишите часть после «методистами»."
+        ),
+    )
 
     class Meta:
         abstract = True

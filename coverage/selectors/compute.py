@@ -84,6 +84,7 @@ def _scope_dict(scope: Scope, obj: Region | Municipality) -> dict[str, Any]:
         "head_name": obj.head_name,
         "head_position": obj.head_position,
         "requisites": obj.requisites,
+        "methodical_service": obj.methodical_service,
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..models import ReferenceTemplate
 from .methodical import MethodicalSections
+from .paragraphs import REQUIRED_BLOCKS, fill, paragraphs_of
 from .program import ProgramSections
 from .roadmap import RoadmapSections
 from .text import DEFAULT_TITLES, Table, genitive_authority, lines
@@ -16,6 +17,41 @@ class DocumentBuilder(MethodicalSections, RoadmapSections, ProgramSections):
 
     def recommendations(self) -> list[dict[str, str]]:
         return list(self.narrative.get("recommendations", []))
+
+    def paragraphs(self, doc: dict[str, Any]) -> dict[str, str]:
+        """The template's paragraphs with their placeholders filled from the frozen data."""
+        scope = doc["scope"]
+        values = {
+            "период": doc["period_text"],
+            "учебный год": doc["academic_year_text"],
+            "ОО в перечне": str(self.total),
+            "сетевое взаимодействие": doc["network"],
+            "методическая служба": scope.get("methodical_service", ""),
+            "орган": scope.get("authority", ""),
+        }
+        texts = paragraphs_of(self.template, self.narrative.get("paragraphs"))
+        return {key: fill(text, values) for key, text in texts.items()}
+
+    def missing_blocks(self, doc: dict[str, Any]) -> list[str]:
+        """What the document cannot be sent for signature without, one Russian message per block."""
+        scope = doc["scope"]
+        card = f"в карточке {'региона' if self.is_region else 'муниципалитета'} «{scope['name']}»"
+        missing = []
+        if not scope.get("authority"):
+            missing.append(
+                f"Не заполнен блок «Орган управления образованием»: {card} не указано наименование органа "
+                "(заполняет администратор портала)."
+            )
+        if not (scope.get("head_name") and scope.get("head_position")):
+            missing.append(
+                f"Не заполнен блок «Утверждаю» (подпись руководителя): {card} не указаны руководитель органа "
+                "управления образованием и его должность (заполняет администратор портала)."
+            )
+        for field, label in REQUIRED_BLOCKS.get(self.template, ()):
+            filled = doc[field] or (field == "decisions" and doc["recommendations"])
+            if not filled:
+                missing.append(f"Не заполнен раздел «{label}»: откройте «Текст справки» и заполните его.")
+        return missing
 
     def build(self) -> dict[str, Any]:
         n = self.narrative
@@ -44,6 +80,8 @@ class DocumentBuilder(MethodicalSections, RoadmapSections, ProgramSections):
             "municipalities": self.municipalities_table(),
             "network": self.cp(self.indicator_by_code("network")["count"]),
         }
+        doc["paragraphs"] = self.paragraphs(doc)
+        doc["missing"] = self.missing_blocks(doc)
         tables: list[Table] = []
         if self.template == ReferenceTemplate.METHODICAL_HELP:
             doc["tables"] = self.methodical_tables()

@@ -79,14 +79,12 @@ class RoadmapSections(DocumentBase):
         )
 
     def schools_table(self) -> Table:
+        """The numbered list of schools; the «Директор» column only when a school's card names one."""
+        directors = any(s.get("director_name") for s in self.schools)
         rows = [
-            [str(n), s["name"], s["municipality"], s.get("category", ""), s.get("director_name", "")]
+            [str(n), s["name"], s["municipality"], s.get("category", "")]
+            + ([s.get("director_name", "")] if directors else [])
             for n, s in enumerate(self.schools, start=1)
         ]
-        return Table(
-            key="schools",
-            title="Перечень ОО",
-            head=[[_h("№"), _h("ОО"), _h("Муниципалитет"), _h("Категория"), _h("Директор")]],
-            rows=rows,
-            numeric_from=99,
-        )
+        head = [_h("№"), _h("ОО"), _h("Муниципалитет"), _h("Категория")] + ([_h("Директор")] if directors else [])
+        return Table(key="schools", title="Перечень ОО", head=[head], rows=rows, numeric_from=99)

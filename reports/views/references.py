@@ -153,7 +153,8 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = NarrativeForm(request.POST, instance=reference, visible=visible)
         formset = RecommendationFormSet(request.POST, prefix="rec")
         if form.is_valid() and formset.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+            data = {name: form.cleaned_data[name] for name in form.cleaned_data if not name.startswith("paragraph_")}
+            data["paragraphs"] = form.paragraphs()
             recs = [
                 f.cleaned_data
                 for f in formset.forms

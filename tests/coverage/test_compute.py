@@ -191,6 +191,7 @@ def test_result_is_json_serialisable_with_the_agreed_keys(world, municipality):
         "head_name",
         "head_position",
         "requisites",
+        "methodical_service",
     }
     assert data["period"] == {"from": "2021-01-01", "to": "2021-06-30"}
     json.dumps(data)

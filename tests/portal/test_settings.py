@@ -102,6 +102,14 @@ def test_production_requires_allowed_hosts(monkeypatch, tmp_path):
         load_settings(monkeypatch, tmp_path, **env)
 
 
+def test_production_requires_the_public_address(monkeypatch, tmp_path):
+    """Signed references print SITE_URL as their verification link: production has no default for it."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be the portal's public address"):
+        load_settings(monkeypatch, tmp_path, **env)
+    assert load_settings(monkeypatch, tmp_path, DEBUG="1")["SITE_URL"] == "http://127.0.0.1:8000"
+
+
 def test_bad_boolean_in_the_environment_stops_startup(monkeypatch, tmp_path):
     with pytest.raises(ImproperlyConfigured, match="SECURE_SSL must be a boolean"):
         load_settings(monkeypatch, tmp_path, **{**PRODUCTION, "SECURE_SSL": "maybe"})
