@@ -36,7 +36,12 @@ def colleague(methodist):
 @pytest.fixture
 def reviewed(make_reference, methodist):
     reference = make_reference("roadmap-monitoring")
-    return services.reference_update(reference=reference, user=methodist, data={}, recommendations=[])
+    return services.reference_update(
+        reference=reference,
+        user=methodist,
+        data={"decisions": "внести корректировки в «дорожную карту»"},
+        recommendations=[],
+    )
 
 
 def test_two_tabs_of_the_text_the_second_is_refused(client, reviewed, methodist, colleague):

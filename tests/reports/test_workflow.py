@@ -37,7 +37,11 @@ def _generate(reference, user, capture):
 
 
 def _reviewed(reference, user):
-    return services.reference_update(reference=reference, user=user, data={}, recommendations=[])
+    """The text reviewed and complete: a roadmap-monitoring reference is sent with its management decisions."""
+    data = {"decisions": "руководителям ОО внести корректировки в «дорожную карту»"}
+    if reference.template != "roadmap-monitoring":
+        data = {}
+    return services.reference_update(reference=reference, user=user, data=data, recommendations=[])
 
 
 def _sign(reference, head, capture, **kw):
