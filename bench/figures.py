@@ -299,7 +299,7 @@ def weasyprint_alone(version) -> tuple[float, int]:
         code=version.code,
         version=version.number,
         signature=services.signature_of(version),
-        computed_on=datetime_text(version.created_at),
+        computed_on=datetime_text(version.data_date),
     )
     if narrative.get("cover_letter"):
         raise RuntimeError("замер WeasyPrint рассчитан на справку без сопроводительного письма")

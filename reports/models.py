@@ -218,6 +218,11 @@ class ReferenceVersion(models.Model):
     def is_rendered(self) -> bool:
         return bool(self.pdf_sha256)
 
+    @property
+    def data_date(self):
+        """When the version's data were read («данные на …» on the document and on /verify/)."""
+        return self.data_as_of or self.created_at
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("в очереди")

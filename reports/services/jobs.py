@@ -118,7 +118,7 @@ def version_render(*, version_pk: int, progress: Callable[[int, str], None] | No
         code=version.code,
         version=version.number,
         signature=signature,
-        computed_on=datetime_text(version.created_at),
+        computed_on=datetime_text(version.data_date),
         progress=progress,
     )
     pdf = out["pdf"]

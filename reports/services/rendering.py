@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -16,9 +17,20 @@ from ..document.pdf import render_pdf
 from ..exports import ReferenceXlsxExporter
 from ..models import ReferenceTemplate
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
 
 def verify_url(code: str) -> str:
     return settings.SITE_URL + reverse("verify", args=[code])
+
+
+def verify_note() -> str:
+    """Said after the verification link when SITE_URL is this computer (the `make run` demo): such a
+    link opens nowhere else. Production requires a public SITE_URL (portal/settings.py)."""
+    host = (urlsplit(settings.SITE_URL).hostname or "").lower()
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
+        return "демонстрационный адрес: портал запущен на этом компьютере, ссылка открывается только на нём"
+    return ""
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -56,6 +68,7 @@ def build_meta(
         "version": version,
         "signature": sig,
         "verify_url": verify_url(code) if code else "",
+        "verify_note": verify_note() if code else "",
         "qr_svg": charts.qr_svg(verify_url(code)) if code else "",
         "computed_on": computed_on,
         "letter_date": date_text(letter_date) if letter_date else "",
