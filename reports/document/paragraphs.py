@@ -137,15 +137,12 @@ def fill(text: str, values: dict[str, str]) -> str:
 # Blocks without which a document is not sent for signature: (what is checked, the Russian name of the
 # block). "scope.*" are the organisation's card, the rest the reference's own text.
 REQUIRED_BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
-    ReferenceTemplate.METHODICAL_HELP: (("goal", "Цель мониторинга"), ("recommendations", "Рекомендации")),
+    ReferenceTemplate.METHODICAL_HELP: (("goal", "Цель мониторинга"),),
     ReferenceTemplate.ROADMAP_MONITORING: (
         ("goal", "Цель"),
         ("tasks", "Задачи"),
         ("conclusions", "Выводы"),
         ("decisions", "Управленческие решения"),
     ),
-    ReferenceTemplate.PROGRAM_REPORT: (
-        ("recommendations", "Адресные рекомендации"),
-        ("conclusions", "Анализ эффективности принятых мер"),
-    ),
+    ReferenceTemplate.PROGRAM_REPORT: (("conclusions", "Анализ эффективности принятых мер"),),
 }

@@ -3,11 +3,13 @@ the version already made from exactly these inputs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from core.models import User
 
@@ -30,6 +32,7 @@ def reference_generate(
     """
     if user is not None:
         permissions.require_preparer(user, reference)
+    read_at = timezone.now()  # «данные на …»: the data are read from this moment on
     snapshot = snapshot_of(reference)
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
@@ -43,7 +46,7 @@ def reference_generate(
         claim(ref, version, user)
         if existing is not None:
             return _version_reuse(ref, existing, user)
-        return _version_new(ref, user, snapshot=snapshot, narrative=narrative, digest=digest)
+        return _version_new(ref, user, snapshot=snapshot, narrative=narrative, digest=digest, read_at=read_at)
 
 
 def _version_with_inputs(ref: AnalyticalReference, digest: str) -> ReferenceVersion | None:
@@ -87,6 +90,7 @@ def _version_new(
     snapshot: dict[str, Any],
     narrative: dict[str, Any],
     digest: str,
+    read_at: dt.datetime,
 ) -> ReferenceVersion:
     """The next version of the reference, its render job queued on commit; a signed reference becomes a
     draft again."""
@@ -98,6 +102,7 @@ def _version_new(
         snapshot=snapshot,
         narrative=narrative,
         input_hash=digest,
+        data_as_of=read_at,
         created_by=user,
         **document_of(ref, narrative),
     )

@@ -15,6 +15,7 @@ from schools.models import Municipality, Region
 from schools.services import require_active
 
 from .. import permissions
+from ..document.paragraphs import paragraph_errors, paragraphs_of
 from ..models import AnalyticalReference, Recommendation, ReferenceStatus, ReferenceTemplate, ScopeKind
 from ..selectors.snapshot import snapshot_compute
 from .drafts import draft_conclusions, draft_remarks
@@ -84,6 +85,7 @@ def reference_create(
             conclusions=text["conclusions"],
             remarks=text["remarks"],
             draft_pending=bool(text["conclusions"] or text["remarks"]),
+            paragraphs=text["paragraphs"],
             author_position=user.position,
             author_name=user.short_name,
             author_phone=user.phone,
@@ -106,13 +108,19 @@ def reference_update(
     """Save the text a person reviewed; editing a signed reference starts its next version. A text
     written against an older `version` is refused, naming who changed what since."""
     permissions.require_preparer(user, reference)
+    errors = paragraph_errors(reference.template, data.get("paragraphs") or {})
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         ref = AnalyticalReference.objects.select_for_update().get(pk=reference.pk)
         _require_editable(ref)
         claim(ref, version, user)
+        stored = paragraphs_of(ref.template, ref.paragraphs)
         for name in NARRATIVE_FIELDS:
             if name in data:
                 setattr(ref, name, data[name])
+        if "paragraphs" in data:  # the paragraphs given replace theirs; the others keep their text
+            ref.paragraphs = {**stored, **data["paragraphs"]}
         ref.draft_pending = False
         old = ref.status
         if ref.status == ReferenceStatus.SIGNED:

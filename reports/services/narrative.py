@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from ..document import DEFAULT_GOALS, DEFAULT_TASKS, DEFAULT_TITLES
+from ..document.paragraphs import default_paragraphs, paragraphs_of
 from ..models import AnalyticalReference, ReferenceTemplate
 from ..selectors.snapshot import snapshot_compute
 from .drafts import draft_conclusions, draft_remarks
@@ -31,6 +32,7 @@ NARRATIVE_FIELDS = (
     "cover_text",
     "outgoing_number",
     "outgoing_date",
+    "paragraphs",
 )
 
 
@@ -63,6 +65,8 @@ def narrative_of(reference: AnalyticalReference) -> dict[str, Any]:
         "outgoing_number": reference.outgoing_number,
         "outgoing_date": reference.outgoing_date.isoformat() if reference.outgoing_date else None,
         "precision": reference.precision,
+        # Every paragraph of the template, a default where the reference has none (docs/references.md).
+        "paragraphs": paragraphs_of(reference.template, reference.paragraphs),
     }
 
 
@@ -91,6 +95,7 @@ def default_narrative(*, template: str, snapshot: dict, precision: int) -> dict[
         else "",
         "decisions": "",
         "recommendations": [],
+        "paragraphs": default_paragraphs(template),
     }
 
 

@@ -14,6 +14,7 @@ from core.calendar import date_text
 from core.models import User
 
 from .. import permissions
+from ..document import document_build
 from ..models import AnalyticalReference, ApprovalKind, ReferenceStatus, ReferenceVersion, RenderJob
 from ..selectors.snapshot import input_hash
 from .jobs import _queue_job
@@ -55,11 +56,26 @@ def reference_send(*, reference: AnalyticalReference, user: User, version: int |
             raise ValidationError(
                 {NON_FIELD_ERRORS: ["Текст справки изменён после формирования: сформируйте новую версию."]}
             )
+        missing = missing_blocks(version)
+        if missing:
+            raise ValidationError({NON_FIELD_ERRORS: missing})
         old = ref.status
         ref.status = ReferenceStatus.SENT
         ref.save(update_fields=["status", "updated_at"])
         audit(reference=ref, actor=user, action="send", from_status=old, to_status=ref.status, version=version)
     return ref
+
+
+def missing_blocks(version: ReferenceVersion) -> list[str]:
+    """The required blocks the version to be signed leaves empty, one Russian message each
+    (docs/references.md): read from what the version froze, as the head would read it."""
+    doc = document_build(
+        snapshot=version.snapshot,
+        narrative=version.narrative,
+        template=version.template,
+        precision=version.narrative.get("precision", 2),
+    )
+    return doc["missing"]
 
 
 def signer_position(reference: AnalyticalReference) -> str:
