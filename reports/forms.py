@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.forms import date_field, offered_only, use_text_dates
 
-from .document.paragraphs import PARAGRAPHS, PLACEHOLDERS, paragraphs_of
+from .document.paragraphs import MAX_LENGTH, PARAGRAPHS, PLACEHOLDERS, paragraphs_of
 from .models import AnalyticalReference, ApprovalKind, ReferenceTemplate
 
 VERIFY_MAX_BYTES = settings.VERIFY_UPLOAD_MAX_BYTES
@@ -96,6 +96,7 @@ class NarrativeForm(forms.ModelForm):
             self.fields[f"paragraph_{p.key}"] = forms.CharField(
                 label=p.label,
                 required=False,
+                max_length=MAX_LENGTH,
                 initial=stored[p.key],
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=f"{hint} По умолчанию: «{p.default}»",

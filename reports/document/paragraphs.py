@@ -31,6 +31,7 @@ PLACEHOLDERS: dict[str, str] = {
     "орган": "орган управления образованием из карточки территории",
 }
 PLACEHOLDER_RE = re.compile(r"\{([^{}]{1,40})\}")
+MAX_LENGTH = 2000  # characters of one paragraph
 
 PARAGRAPHS: dict[str, tuple[Paragraph, ...]] = {
     ReferenceTemplate.METHODICAL_HELP: (
@@ -119,6 +120,9 @@ def paragraph_errors(template: str, paragraphs: dict[str, str]) -> dict[str, str
     for key, text in paragraphs.items():
         if key not in labels:
             errors[f"paragraph_{key}"] = f"В шаблоне нет абзаца «{key}»."
+            continue
+        if len(text or "") > MAX_LENGTH:
+            errors[f"paragraph_{key}"] = f"Абзац «{labels[key]}» длиннее {MAX_LENGTH} символов: сократите его."
             continue
         unknown = [name for name in PLACEHOLDER_RE.findall(text or "") if name not in PLACEHOLDERS]
         if unknown:

@@ -263,6 +263,8 @@ def test_an_unknown_placeholder_is_refused_naming_the_paragraph(make_reference, 
     assert refused.value.message_dict["paragraph_visits"][0].startswith(
         "Абзац «Перед таблицей посещений»: неизвестная подстановка {директор}. Доступны: {период},"
     )
+    with pytest.raises(ValidationError, match="Абзац «Сетевое взаимодействие» длиннее 2000 символов"):
+        _update(reference, methodist, paragraphs={"network": "а" * 2001})
     reference.refresh_from_db()
     assert reference.paragraphs["visits"].startswith("совместно с методистами")
 
