@@ -164,6 +164,16 @@ def academic_year_quarters(start_year: int) -> list[tuple[int, int]]:
     return [(start_year, 3), (start_year, 4), (start_year + 1, 1), (start_year + 1, 2)]
 
 
+def roadmap_span(start_year: int) -> tuple[dt.date, dt.date]:
+    """The days a roadmap of an academic year may name: its academic year (01.09.Y–31.08.Y+1) together
+    with the quarters its reports cover (01.07.Y–30.06.Y+1), i.e. 01.07.Y–31.08.Y+1. A Q3 report
+    (July–September) belongs to year Y, so its lines may carry July and August dates
+    (docs/contracts.md, «The calendar»)."""
+    first, last = academic_year_bounds(start_year)
+    quarters = academic_year_quarters(start_year)
+    return min(first, quarter_bounds(*quarters[0])[0]), max(last, quarter_bounds(*quarters[-1])[1])
+
+
 # --- `YYYY-Qn` period strings --------------------------------------------------------------------
 
 

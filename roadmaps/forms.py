@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PeriodField, date_field, use_text_dates
 from monitoring.models import Indicator
 
-from .models import Activity, ActivityReport, ActivityType, Direction, LineStatus
-from .services.report_lines import NEEDS_REASON
+from .models import Activity, ActivityReport, ActivityType, Direction, LineStatus, Roadmap
+from .services.report_lines import NEEDS_REASON, line_date_refusals
+from .services.roadmaps import activity_date_refusals
 
 
 class DeadlineForm(forms.Form):
@@ -51,8 +52,9 @@ class ActivityForm(forms.ModelForm):
             "expected_result": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roadmap: Roadmap | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
         use_text_dates(self)
         self.fields["direction"].queryset = Direction.objects.all()
         self.fields["direction"].empty_label = _("— выберите направление —")
@@ -91,6 +93,9 @@ class ActivityForm(forms.ModelForm):
         starts_on, due_on = data.get("starts_on"), data.get("due_on")
         if starts_on and due_on and starts_on > due_on:
             self.add_error("starts_on", _("Начало не может быть позже срока выполнения."))
+        if self.roadmap is not None:
+            for name, text in activity_date_refusals(self.roadmap, data).items():
+                self.add_error(name, text)
         return data
 
     def service_data(self) -> dict:
@@ -127,17 +132,21 @@ class LineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm js-line-reason"}),
     )
 
-    def __init__(self, *args, line: ActivityReport, **kwargs):
+    def __init__(self, *args, line: ActivityReport, academic_year: int | None = None, **kwargs):
+        """`academic_year`: the roadmap's, which bounds the line's dates (read from the line when absent)."""
         kwargs.setdefault("prefix", f"line-{line.pk}")
         kwargs.setdefault("initial", {name: getattr(line, name) for name in self.base_fields})
         super().__init__(*args, **kwargs)
         self.line = line
+        self.academic_year = line.report.roadmap.academic_year if academic_year is None else academic_year
 
     def clean(self):
         data = super().clean()
         started, finished = data.get("started_on"), data.get("finished_on")
         if started and finished and finished < started:
             self.add_error("finished_on", _("Дата окончания раньше даты начала."))
+        for name, text in line_date_refusals(self.line, data, self.academic_year).items():
+            self.add_error(name, text)
         return data
 
     def inputs(self) -> dict[str, dict]:

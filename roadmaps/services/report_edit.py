@@ -21,7 +21,7 @@ from ..permissions import EDITORS, REVIEWERS
 from ..selectors import LINE_FIELDS
 from ..selectors.windows import deadline_for, report_deadline, report_window_open
 from .evidence import CheckedFile, check_upload
-from .report_lines import EDITABLE, line_label, report_sync_lines
+from .report_lines import EDITABLE, line_date_refusals, line_label, report_sync_lines
 from .report_review import certification_void
 from .report_versions import report_claim
 
@@ -117,6 +117,20 @@ def _lines_of(report: QuarterlyReport, line_ids: set[int]) -> dict[int, Activity
     return current
 
 
+def _check_line_dates(
+    report: QuarterlyReport, current: dict[int, ActivityReport], lines: dict[int, dict[str, Any]]
+) -> None:
+    """Every date entered on a line lies within the roadmap's academic year; the refusals name line and field."""
+    year = report.roadmap.academic_year
+    errors = [
+        text
+        for line_id, values in lines.items()
+        for text in line_date_refusals(current[line_id], values, year).values()
+    ]
+    if errors:
+        raise ValidationError({NON_FIELD_ERRORS: errors})
+
+
 def _checked_uploads(
     current: dict[int, ActivityReport], files: dict[int, list[UploadedFile]]
 ) -> list[tuple[ActivityReport, CheckedFile]]:
@@ -195,6 +209,7 @@ def report_save(
     _check_can_edit(report, user)
     files = files or {}
     current = _lines_of(report, set(lines) | set(files))
+    _check_line_dates(report, current, lines)
     checked = _checked_uploads(current, files)
     _claim_for_edit(report, user, version)
     _save_lines(current, lines, user)

@@ -3,10 +3,14 @@ and what keeps them from being submitted."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.calendar import quarter_bounds
+from core.calendar import academic_year_label, date_text, quarter_bounds, roadmap_span
 from core.models import User
 
 from ..models import Activity, ActivityReport, LineStatus, QuarterlyReport, ReportStatus, Roadmap
@@ -14,6 +18,8 @@ from ..models import Activity, ActivityReport, LineStatus, QuarterlyReport, Repo
 NEEDS_REASON = (LineStatus.NOT_DONE, LineStatus.POSTPONED)
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 FROZEN = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+# The dates a director enters on a line: within the roadmap's academic year (docs/architecture.md).
+LINE_DATES = ("started_on", "finished_on")
 
 
 def activities_in_quarter(roadmap: Roadmap, year: int, quarter: int) -> QuerySet[Activity]:
@@ -93,3 +99,30 @@ def report_problems(report: QuarterlyReport) -> list[str]:
         elif line.status == LineStatus.DONE and not line.result.strip():
             problems.append(_("%(line)s: мероприятие выполнено — опишите результат.") % {"line": label})
     return problems
+
+
+def academic_year_refusal(day: dt.date | None, academic_year: int, label: str) -> str | None:
+    """None for no day or a day within the roadmap's span (01.07.Y – 31.08.Y+1: its academic year and the
+    quarters of its reports, core.calendar.roadmap_span); otherwise «поле «…»: ДД.ММ.ГГГГ — вне …» naming
+    the field `label`."""
+    first, last = roadmap_span(academic_year)
+    if day is None or first <= day <= last:
+        return None
+    return _("поле «%(field)s»: %(day)s — вне сроков дорожной карты на %(year)s учебный год (%(first)s–%(last)s)") % {
+        "field": label,
+        "day": date_text(day),
+        "year": academic_year_label(academic_year),
+        "first": date_text(first),
+        "last": date_text(last),
+    }
+
+
+def line_date_refusals(line: ActivityReport, values: dict[str, Any], academic_year: int) -> dict[str, str]:
+    """Field → refusal for each date of `values` outside the academic year, naming the line and the field."""
+    refusals = {}
+    for name in LINE_DATES:
+        label = capfirst(str(ActivityReport._meta.get_field(name).verbose_name))
+        text = academic_year_refusal(values.get(name), academic_year, label)
+        if text:
+            refusals[name] = f"{line_label(line)}, {text}."
+    return refusals

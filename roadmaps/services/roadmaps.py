@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.calendar import academic_year_label, check_academic_year
@@ -18,7 +19,7 @@ from schools.services import require_active
 
 from ..models import Activity, QuarterlyReport, ReportStatus, Roadmap, RoadmapStatus, RoadmapTransition
 from ..permissions import CERTIFIERS, EDITORS, REVIEWERS, SUBMITTERS
-from .report_lines import report_sync_lines
+from .report_lines import academic_year_refusal, report_sync_lines
 from .workflow import APPROVED, CERTIFIED, Workflow, review_moves
 
 EDITABLE = (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED)
@@ -147,6 +148,23 @@ def _roadmap_conflict(roadmap: Roadmap, version: int) -> str:
     return conflict_message(noun=_("Дорожную карту"), authors=authors, when=until, changes=changes)
 
 
+def activity_date_refusals(roadmap: Roadmap, values: dict[str, Any]) -> dict[str, str]:
+    """Field → refusal for an activity's start or due date outside the roadmap's academic year."""
+    refusals = {}
+    for name in ("starts_on", "due_on"):
+        label = capfirst(str(Activity._meta.get_field(name).verbose_name))
+        text = academic_year_refusal(values.get(name), roadmap.academic_year, label)
+        if text:
+            refusals[name] = f"{capfirst(text)}."
+    return refusals
+
+
+def _check_activity_dates(roadmap: Roadmap, activity: Activity) -> None:
+    refusals = activity_date_refusals(roadmap, {"starts_on": activity.starts_on, "due_on": activity.due_on})
+    if refusals:
+        raise ValidationError({name: [text] for name, text in refusals.items()})
+
+
 @transaction.atomic
 def activity_save(
     *,
@@ -182,6 +200,7 @@ def activity_save(
                 % {"type": activity.activity_type, "direction": activity.activity_type.direction}
             }
         )
+    _check_activity_dates(roadmap, activity)
     activity.full_clean(exclude=["roadmap"])
     _roadmap_changed(roadmap, user)
     activity._history_user = user

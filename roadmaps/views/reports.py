@@ -85,7 +85,7 @@ def _report_context(request: HttpRequest, report: QuarterlyReport, lines, forms=
     school = report.roadmap.school
     editable = can_edit_report(user, report)
     if editable and forms is None:
-        forms = {line.pk: LineForm(line=line) for line in lines}
+        forms = {line.pk: LineForm(line=line, academic_year=report.roadmap.academic_year) for line in lines}
     directions: list[dict] = []
     for n, line in enumerate(lines, start=1):
         line.number = n
@@ -145,7 +145,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Refused before the draft is saved: only the school's director submits, and a refusal writes nothing.
         raise PermissionDenied("Отправить отчёт на проверку может только директор ОО.")
     lines = report_lines(report)
-    forms = {line.pk: LineForm(request.POST, line=line) for line in lines}
+    year = report.roadmap.academic_year
+    forms = {line.pk: LineForm(request.POST, line=line, academic_year=year) for line in lines}
     version = posted_version(request.POST)
     status = 200
     if all(form.is_valid() for form in forms.values()):

@@ -189,7 +189,7 @@ def activity_edit(request: HttpRequest, roadmap_pk: int, pk: int | None = None) 
         messages.error(request, f"Дорожная карта в статусе «{roadmap.get_status_display()}» — изменять её нельзя.")
         return redirect("roadmaps:roadmap-detail", pk=roadmap.pk)
     initial = {"direction": _int(request.GET.get("direction"))} if not activity else None
-    form = ActivityForm(request.POST or None, instance=activity, initial=initial)
+    form = ActivityForm(request.POST or None, instance=activity, initial=initial, roadmap=roadmap)
     # The version the editor opened (kept stale on a refused save, so a blind resubmit is refused again).
     version = posted_version(request.POST) if request.method == "POST" else (activity.version if activity else None)
     if request.method == "POST" and form.is_valid():
