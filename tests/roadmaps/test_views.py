@@ -333,7 +333,7 @@ def test_director_adds_activity_from_catalogue(client, director, roadmap):
             "activity_type": kind.pk,
             "title": "",
             "form": "анкетирование",
-            "due_on": "2021-03-15",
+            "due_on": f"15.03.{roadmap.academic_year + 1}",
             "responsible": "Педагог-психолог",
             "expected_result": "Выявлены причины",
         },
