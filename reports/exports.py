@@ -87,7 +87,6 @@ class ReferenceXlsxExporter(Exporter):
             ("Орган управления образованием", doc["scope"].get("authority", "")),
             ("Период", doc["period_text"]),
             ("ОО в перечне ШНОР/ШФНСУ", doc["total"]),
-            ("Не утверждено отчётов (не учтены)", doc["not_approved_reports"]),
         ):
             label_cell = WriteOnlyCell(info, value=label)
             label_cell.font = bold

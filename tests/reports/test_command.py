@@ -35,6 +35,9 @@ def test_build_reference_writes_pdf_xlsx_and_json(scenario, tmp_path):
     sheet = wb[next(n for n in wb.sheetnames if n.startswith("Повышение квалификации"))]
     rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
     assert ("МОУ «Альфа СОШ»", "11/17", 64.71) in rows
+    # The workbook goes with the signed version: the author's notes (unapproved reports) stay out of it.
+    info = [str(v) for r in wb[wb.sheetnames[0]].iter_rows(values_only=True) for v in r if v is not None]
+    assert "Документ" in info and not any("утвержден" in v.lower() for v in info)
 
 
 def test_build_reference_region_scope(scenario, tmp_path):
