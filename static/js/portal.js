@@ -29,5 +29,14 @@
   }
 
   sync();
+  // Widths settle only after the web fonts and images: check again then, and whenever a box resizes.
   window.addEventListener("resize", sync);
+  window.addEventListener("load", sync);
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(sync); }
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(sync);
+    document.querySelectorAll(".table-responsive, .table-responsive > table").forEach(function (el) {
+      observer.observe(el);
+    });
+  }
 })();

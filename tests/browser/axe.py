@@ -26,6 +26,12 @@ def _source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
+def settle(page) -> None:
+    """Wait two animation frames: the resize events and ResizeObserver callbacks of a viewport change
+    run in the frame's rendering steps, so after two frames the page's own handlers have run."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def axe_violations(page, impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
     """The page's WCAG 2.1 A/AA violations of the given impacts, each with its failing elements."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

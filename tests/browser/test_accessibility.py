@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 
-from .axe import axe_violations, describe
+from .axe import axe_violations, describe, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -145,6 +145,7 @@ def test_every_roles_main_pages_pass_axe_wcag21_aa(page, live_server, login, dem
             visited[username] = visited.get(username, 0) + 1
             for width in (1366, 390):  # the desktop, then a phone (static/js/portal.js follows the resize)
                 page.set_viewport_size({"width": width, "height": 900})
+                settle(page)  # the resize handlers of static/js/portal.js run before axe looks
                 violations = axe_violations(page)
                 if violations:
                     failures.append(f"{username} at {width} px {describe(url, violations)}")
