@@ -49,6 +49,16 @@ def _today(today: dt.date | None) -> dt.date:
 # --- Academic years ------------------------------------------------------------------------------
 
 
+def shift_years(day: dt.date | None, years: int) -> dt.date | None:
+    """The same day `years` later (earlier when negative), None for None; 29 February becomes 28 February."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def academic_year_of(day: dt.date) -> int:
     """The start year of the academic year containing `day` (1 September – 31 August)."""
     return day.year if day.month >= 9 else day.year - 1

@@ -12,18 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.calendar import date_text
+from core.calendar import date_text, shift_years
 from monitoring.models import MethodicalVisit
 
 from ..document.text import period_words, value_period_outside
-
-
-def year_shifted(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later (earlier when negative); 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)
@@ -41,7 +33,7 @@ def visits_outside(school_ids: list[int], date_from: dt.date, date_to: dt.date) 
     date typed with the wrong year (03.12.2021 for 03.12.2020) lands here."""
     rows = (
         MethodicalVisit.objects.filter(
-            school__in=school_ids, date__gte=year_shifted(date_from, -1), date__lte=year_shifted(date_to, 1)
+            school__in=school_ids, date__gte=shift_years(date_from, -1), date__lte=shift_years(date_to, 1)
         )
         .exclude(date__gte=date_from, date__lte=date_to)
         .order_by("date", "school_id", "pk")

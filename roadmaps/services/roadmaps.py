@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.calendar import academic_year_label, check_academic_year
+from core.calendar import academic_year_label, check_academic_year, shift_years
 from core.models import User
 from core.scope import require_school
 from core.versions import conflict_message, history_changes, version_claim
@@ -34,15 +33,6 @@ ACTIVITY_FIELDS = (
     "expected_result",
     "indicator",
 )
-
-
-def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def roadmap_create(*, school: School, academic_year: int, user: User | None) -> Roadmap:
@@ -93,8 +83,8 @@ def roadmap_copy_from_previous(*, school: School, academic_year: int, user: User
                 activity_type_id=a.activity_type_id,
                 title=a.title,
                 form=a.form,
-                starts_on=_shift_year(a.starts_on, 1),
-                due_on=_shift_year(a.due_on, 1),
+                starts_on=shift_years(a.starts_on, 1),
+                due_on=shift_years(a.due_on, 1),
                 responsible=a.responsible,
                 expected_result=a.expected_result,
                 indicator_id=a.indicator_id,
