@@ -83,14 +83,15 @@ def verify_start(request: HttpRequest) -> HttpResponse:
             limited, status = refused
         else:
             form = VerifyCodeForm(request.POST, request.FILES)
-            version = selectors.version_by_code(form.cleaned_data["code"]) if form.is_valid() else None
-            if form.is_valid() and version is None:
-                form.add_error("code", VerifyCodeForm.NOT_FOUND % {"code": form.cleaned_data["code"]})
-            if version is not None:
-                upload = form.cleaned_data.get("file")
-                if upload is None:
+            if form.is_valid():
+                code = form.cleaned_data["code"]
+                version, upload = selectors.version_by_code(code), form.cleaned_data.get("file")
+                if version is None:
+                    form.add_error("code", VerifyCodeForm.NOT_FOUND % {"code": code})
+                elif upload is None:
                     return redirect("verify", code=version.code)
-                return _verify_page(request, version, form=VerifyUploadForm(), result=_file_check(version, upload))
+                else:
+                    return _verify_page(request, version, form=VerifyUploadForm(), result=_file_check(version, upload))
             status = 400
     return render(request, "reports/verify_start.html", {"form": form, "limited": limited}, status=status)
 
